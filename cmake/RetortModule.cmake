@@ -1,0 +1,38 @@
+# retort_module(NAME DIR [TORCH] [DEPS lib...]): a static library from DIR/*.cpp (and *.cu when CUDA is on).
+# Sources are globbed so each module owns its folder without editing shared CMake files.
+function(retort_module NAME DIR)
+  cmake_parse_arguments(M "TORCH" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${DIR}/*.cpp)
+  if(RETORT_WITH_CUDA)
+    file(GLOB_RECURSE cu_srcs CONFIGURE_DEPENDS ${DIR}/*.cu)
+    list(APPEND srcs ${cu_srcs})
+  endif()
+  if(srcs)
+    add_library(${NAME} STATIC ${srcs})
+    target_include_directories(${NAME} PUBLIC ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/src)
+    target_link_libraries(${NAME} PUBLIC ${M_DEPS})
+    target_compile_options(${NAME} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wno-unused-parameter>)
+    if(M_TORCH)
+      target_link_libraries(${NAME} PUBLIC retort_torch)
+    endif()
+  else()
+    add_library(${NAME} INTERFACE)
+    target_include_directories(${NAME} INTERFACE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/src)
+    target_link_libraries(${NAME} INTERFACE ${M_DEPS})
+  endif()
+endfunction()
+
+# retort_test(NAME DIR DEPS lib...): one GoogleTest executable from DIR/*.cpp, discovered by ctest.
+function(retort_test NAME DIR)
+  cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${DIR}/*.cpp)
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(${NAME} ${srcs})
+  target_link_libraries(${NAME} PRIVATE ${T_DEPS} GTest::gtest_main)
+  target_compile_definitions(${NAME} PRIVATE RETORT_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+                             RETORT_PYTHON="${RETORT_PYTHON}")
+  gtest_discover_tests(${NAME} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} DISCOVERY_TIMEOUT 60
+                       PROPERTIES ENVIRONMENT "RETORT_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+endfunction()
