@@ -10,6 +10,7 @@ find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(OpenBabel3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)  # Unicode-property regexes (tokenizer pre-split)
 
 # Debian's RDKit ships no CMake config: one imported target over /usr/lib/libRDKit<Component>.so.
 set(RETORT_RDKIT_COMPONENTS
