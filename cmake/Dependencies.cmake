@@ -11,6 +11,7 @@ find_package(OpenBabel3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)  # Unicode-property regexes (tokenizer pre-split)
+find_package(ICU REQUIRED COMPONENTS uc)  # Unicode normalization (NFC) and character properties for the tokenizer
 
 # Debian's RDKit ships no CMake config: one imported target over /usr/lib/libRDKit<Component>.so.
 set(RETORT_RDKIT_COMPONENTS
