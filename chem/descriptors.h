@@ -13,8 +13,8 @@ struct Descriptors {
   double tpsa = 0;            // rdMolDescriptors.CalcTPSA
   int hbd = 0;                // rdMolDescriptors.CalcNumHBD
   int hba = 0;                // rdMolDescriptors.CalcNumHBA
-  int hbd_lipinski = 0;       // Lipinski.NumHDonors (NHOHCount)
-  int hba_lipinski = 0;       // Lipinski.NumHAcceptors (NOCount)
+  int hbd_lipinski = 0;       // Lipinski.NHOHCount (rdMolDescriptors.CalcNumLipinskiHBD; Lipinski's rule-of-5 count)
+  int hba_lipinski = 0;       // Lipinski.NOCount (rdMolDescriptors.CalcNumLipinskiHBA; Lipinski's rule-of-5 count)
   int rotatable_bonds = 0;    // rdMolDescriptors.CalcNumRotatableBonds (default: strict)
   double fraction_csp3 = 0;   // rdMolDescriptors.CalcFractionCSP3
   int lipinski_violations = 0;  // MW > 500, logP > 5, HBD > 5, HBA > 10 (Lipinski definitions)
@@ -23,6 +23,10 @@ struct Descriptors {
 };
 
 Descriptors compute_descriptors(const Molecule& mol);
+// Single descriptors, when the whole set is not needed (same values as the fields above).
+double mol_wt(const Molecule& mol);
+double logp(const Molecule& mol);
+double tpsa(const Molecule& mol);
 double qed(const Molecule& mol);
 double sa_score(const Molecule& mol);
 

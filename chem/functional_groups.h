@@ -19,6 +19,8 @@ const std::vector<FunctionalGroup>& functional_group_catalogue();
 std::vector<std::string> functional_groups(const Molecule& mol);
 // Throws ChemError for a name not in the catalogue.
 bool has_functional_group(const Molecule& mol, const std::string& name);
+// Unique SMARTS matches; "aromatic_ring" and "heteroaromatic_ring" count rings (RDKit's
+// CalcNumAromaticRings / CalcNumAromaticHeterocycles), not atoms.
 int count_functional_group(const Molecule& mol, const std::string& name);
 
 }  // namespace retort::chem

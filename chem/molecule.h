@@ -17,6 +17,9 @@ struct ChemError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Threads: parsing (from_smiles, try_from_smiles) is safe from any number of threads at once. One
+// Molecule (and its copies, which share the RDKit molecule) must be used by one thread at a time:
+// RDKit caches computed properties on the molecule.
 class Molecule {
  public:
   // Parses SMILES (syntax, valence and kekulisation errors all become ChemError with RDKit's reason).
@@ -26,6 +29,7 @@ class Molecule {
 
   std::string canonical_smiles(bool isomeric = true) const;
   Molecule largest_fragment() const;  // by heavy-atom count, RDKit's LargestFragmentChooser
+                                      // (countHeavyAtomsOnly; ties broken by RDKit's rules)
   std::string formula() const;        // Hill order, as RDKit's CalcMolFormula ("C9H8O4")
   int heavy_atoms() const;
   int formal_charge() const;          // net charge

@@ -1,0 +1,133 @@
+// Molecule: parsing untrusted SMILES with RDKit (reasons captured from RDKit's log or exceptions) and
+// the identity facts (canonical SMILES, formula, charge, rings, stereocentres, InChIKey).
+#include "chem/molecule.h"
+
+#include <GraphMol/Chirality.h>
+#include <GraphMol/Descriptors/MolDescriptors.h>
+#include <GraphMol/MolOps.h>
+#include <GraphMol/MolStandardize/Fragment.h>
+#include <GraphMol/MolStandardize/MolStandardize.h>
+#include <GraphMol/RingInfo.h>
+#include <GraphMol/SmilesParse/SmilesParse.h>
+#include <GraphMol/SmilesParse/SmilesWrite.h>
+#include <GraphMol/SanitException.h>
+#include <openbabel/mol.h>
+#include <openbabel/obconversion.h>
+#include <openbabel/oberror.h>
+
+#include <mutex>
+
+#include "chem/openbabel_lock.h"
+#include "chem/rdkit_log.h"
+
+namespace retort::chem {
+namespace {
+
+constexpr size_t kMaxSmilesLength = 20000;  // longer model output is rejected before RDKit sees it
+
+// The SMILES as it should appear inside a one-line message.
+std::string shown_smiles(const std::string& smiles) {
+  std::string shown = smiles.size() > 80 ? smiles.substr(0, 77) + "..." : smiles;
+  for (char& ch : shown) {
+    if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+  }
+  return "'" + shown + "'";
+}
+
+std::string trimmed(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::optional<Molecule> Molecule::try_from_smiles(const std::string& smiles_in, std::string* error) {
+  auto fail = [&](const std::string& why) -> std::optional<Molecule> {
+    if (error) *error = "SMILES " + shown_smiles(smiles_in) + " does not parse: " + why;
+    return std::nullopt;
+  };
+  std::string smiles = trimmed(smiles_in);
+  if (smiles.empty()) return fail("empty string");
+  if (smiles.size() > kMaxSmilesLength) return fail("longer than " + std::to_string(kMaxSmilesLength) + " characters");
+  if (smiles.find('\0') != std::string::npos) return fail("contains a NUL byte");
+  capture_rdkit_logs();
+  clear_rdkit_log();
+  RDKit::ROMol* raw = nullptr;
+  try {
+    raw = RDKit::SmilesToMol(smiles);
+  } catch (const RDKit::MolSanitizeException& e) {
+    clear_rdkit_log();
+    return fail(e.what());
+  } catch (const std::exception& e) {
+    clear_rdkit_log();
+    return fail(std::string("RDKit error: ") + e.what());
+  } catch (...) {
+    clear_rdkit_log();
+    return fail("unknown RDKit error");
+  }
+  if (!raw) {
+    std::string reason = take_rdkit_log();
+    return fail(reason.empty() ? "syntax error" : reason);
+  }
+  clear_rdkit_log();  // warnings of a successful parse are not reported
+  return Molecule(std::shared_ptr<RDKit::ROMol>(raw));
+}
+
+Molecule Molecule::from_smiles(const std::string& smiles) {
+  std::string error;
+  auto mol = try_from_smiles(smiles, &error);
+  if (!mol) throw ChemError(error);
+  return std::move(*mol);
+}
+
+std::string Molecule::canonical_smiles(bool isomeric) const { return RDKit::MolToSmiles(*mol_, isomeric); }
+
+Molecule Molecule::largest_fragment() const {
+  RDKit::MolStandardize::CleanupParameters params;
+  params.largestFragmentChooserCountHeavyAtomsOnly = true;
+  RDKit::MolStandardize::LargestFragmentChooser chooser(params);
+  return Molecule(std::shared_ptr<RDKit::ROMol>(chooser.choose(*mol_)));
+}
+
+std::string Molecule::formula() const { return RDKit::Descriptors::calcMolFormula(*mol_); }
+
+int Molecule::heavy_atoms() const { return static_cast<int>(mol_->getNumHeavyAtoms()); }
+
+int Molecule::formal_charge() const { return RDKit::MolOps::getFormalCharge(*mol_); }
+
+int Molecule::ring_count() const { return static_cast<int>(RDKit::Descriptors::calcNumRings(*mol_)); }
+
+int Molecule::aromatic_ring_count() const {
+  return static_cast<int>(RDKit::Descriptors::calcNumAromaticRings(*mol_));
+}
+
+int Molecule::stereocentres() const {
+  // As Python's Chem.FindMolChiralCenters(mol, includeUnassigned=True) (legacy perception).
+  RDKit::RWMol copy(*mol_);
+  RDKit::MolOps::assignStereochemistry(copy, /*cleanIt=*/false, /*force=*/true, /*flagPossibleStereoCenters=*/true);
+  int n = 0;
+  for (const auto* atom : copy.atoms()) {
+    if (atom->hasProp(RDKit::common_properties::_CIPCode) ||
+        atom->hasProp(RDKit::common_properties::_ChiralityPossible)) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+std::string Molecule::inchikey() const {
+  // Open Babel reads RDKit's Kekulé isomeric SMILES, so both agree on bonds, charges and stereo.
+  std::string kekule = RDKit::MolToSmiles(*mol_, /*doIsomericSmiles=*/true, /*doKekule=*/true);
+  std::lock_guard<std::mutex> lock(openbabel_mutex());
+  OpenBabel::OBConversion conv;
+  if (!conv.SetInAndOutFormats("smi", "inchikey")) throw ChemError("Open Babel has no inchikey format");
+  OpenBabel::OBMol ob;
+  if (!conv.ReadString(&ob, kekule)) throw ChemError("Open Babel cannot read SMILES " + shown_smiles(kekule));
+  std::string key = trimmed(conv.WriteString(&ob));
+  if (key.size() != 27) throw ChemError("Open Babel gave no InChIKey for " + shown_smiles(kekule));
+  return key;
+}
+
+}  // namespace retort::chem

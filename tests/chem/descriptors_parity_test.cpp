@@ -1,0 +1,75 @@
+// Descriptors, QED and SA score against Python RDKit (python3-rdkit 2022.09, QED.py, Contrib
+// sascorer.py) on 1,000 ZINC molecules, plus pinned known values (aspirin).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "chem/descriptors.h"
+#include "molecule_rdkit_reference.h"
+
+using namespace retort::chem;
+using namespace retort::chem::testing;
+
+TEST(Descriptors, AspirinKnownValues) {
+  auto d = compute_descriptors(Molecule::from_smiles("CC(=O)Oc1ccccc1C(=O)O"));
+  EXPECT_NEAR(d.mol_wt, 180.159, 1e-3);
+  EXPECT_NEAR(d.exact_mass, 180.042259, 1e-6);
+  EXPECT_NEAR(d.tpsa, 63.6, 1e-9);
+  EXPECT_NEAR(d.logp, 1.3101, 1e-9);
+  EXPECT_NEAR(d.qed, 0.550, 5e-4);            // QED.qed -> 0.5501217966938848
+  EXPECT_NEAR(d.qed, 0.5501217966938848, 1e-12);
+  EXPECT_NEAR(d.sa_score, 1.580039750008826, 1e-12);  // sascorer.calculateScore
+  EXPECT_EQ(d.hbd, 1);
+  EXPECT_EQ(d.hba, 3);
+  EXPECT_EQ(d.hbd_lipinski, 1);
+  EXPECT_EQ(d.hba_lipinski, 4);
+  EXPECT_EQ(d.rotatable_bonds, 2);
+  EXPECT_NEAR(d.fraction_csp3, 1.0 / 9, 1e-12);
+  EXPECT_EQ(d.lipinski_violations, 0);
+}
+
+TEST(Descriptors, LipinskiViolationsCounted) {
+  // Cyclosporin-like big lipophilic peptide mimic: MW > 500, logP > 5 (Python: MolWt 703.0, MolLogP 10.3).
+  auto d = compute_descriptors(Molecule::from_smiles("CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"));
+  EXPECT_GT(d.mol_wt, 500);
+  EXPECT_GT(d.logp, 5);
+  EXPECT_EQ(d.lipinski_violations, 2);
+}
+
+TEST(Descriptors, EqualPythonRdkitOnZinc1000) {
+  auto smiles = read_smiles(zinc_1000_path());
+  ASSERT_EQ(smiles.size(), 1000u) << zinc_1000_path();
+  auto ref = rdkit_reference(zinc_1000_path());
+  ASSERT_EQ(ref.size(), smiles.size());
+  // Columns of rdkit_reference.py.
+  enum { kMolWt = 9, kExact, kLogP, kMR, kTPSA, kHBD, kHBA, kHBDLip, kHBALip, kRotB, kFsp3, kQED, kSA };
+  double max_diff[13] = {};
+  int int_mismatches = 0;
+  for (size_t i = 0; i < smiles.size(); ++i) {
+    const auto& r = ref[i];
+    ASSERT_EQ(r.f.at(0), smiles[i]);
+    auto d = compute_descriptors(Molecule::from_smiles(smiles[i]));
+    const double got[] = {d.mol_wt, d.exact_mass, d.logp, d.mr, d.tpsa, 0, 0, 0, 0, 0, d.fraction_csp3, d.qed, d.sa_score};
+    for (int c : {kMolWt, kExact, kLogP, kMR, kTPSA, kFsp3, kQED, kSA}) {
+      max_diff[c - kMolWt] = std::max(max_diff[c - kMolWt], std::abs(got[c - kMolWt] - r.d(c)));
+    }
+    const int ints[][2] = {{d.hbd, r.n(kHBD)}, {d.hba, r.n(kHBA)}, {d.hbd_lipinski, r.n(kHBDLip)},
+                           {d.hba_lipinski, r.n(kHBALip)}, {d.rotatable_bonds, r.n(kRotB)}};
+    for (const auto& p : ints) {
+      if (p[0] != p[1]) {
+        ++int_mismatches;
+        ADD_FAILURE() << smiles[i] << ": count " << p[0] << " vs Python " << p[1];
+      }
+    }
+    const int lipinski = (r.d(kMolWt) > 500) + (r.d(kLogP) > 5) + (r.n(kHBDLip) > 5) + (r.n(kHBALip) > 10);
+    EXPECT_EQ(d.lipinski_violations, lipinski) << smiles[i];
+  }
+  const char* names[] = {"MolWt", "ExactMolWt", "MolLogP", "MolMR", "TPSA", "", "", "", "", "", "FractionCSP3", "QED", "SA"};
+  for (int c : {kMolWt, kExact, kLogP, kMR, kTPSA, kFsp3, kQED, kSA}) {
+    std::printf("max |retort - Python RDKit| %-12s %.3g\n", names[c - kMolWt], max_diff[c - kMolWt]);
+    // ExactMolWt goes through repr() with 12 significant digits in Python's print: allow 1e-9.
+    EXPECT_LE(max_diff[c - kMolWt], (c == kQED || c == kSA) ? 1e-6 : 1e-9) << names[c - kMolWt];
+  }
+  EXPECT_EQ(int_mismatches, 0);
+}
