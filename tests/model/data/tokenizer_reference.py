@@ -108,6 +108,26 @@ EXTRA_ADDED = [
 ]
 
 
+# Characters random texts are drawn from: ASCII, SMILES punctuation, every kind of Unicode space and line
+# break, letters and digits of several scripts, combining marks, case-folding oddities next to
+# apostrophes (long s, Kelvin sign, dotted I), emoji with joiners and variation selectors, added-token text.
+RANDOM_POOL = (list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+               + list("()[]=#@+-/\\%.:;,!?'\"`~^&*_{}<>|$")
+               + [" ", "  ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u1680", "\u180e", "\u2000",
+                  "\u2007", "\u200a", "\u200b", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"]
+               + list("éÉñßøæœłıİſµαβγΔΩжЯאבعربي中文日本語한국어ไทยहिन्दी") + ["\u212a", "\u2126"]
+               + list("٠١٢٣٤٥٦٧٨٩０１２３¹²³⁴₀₁₂½ⅠⅡ")
+               + ["\u0301", "\u0308", "\u0323", "\u20dd", "\u093f", "\u0e31"]
+               + ["'s", "'S", "'ſ", "'t", "'T", "'re", "'RE", "'ve", "'m", "'ll", "'LL", "'d", "'\u212a", "'\u0130"]
+               + ["😀", "👩\u200d⚕️", "🇩🇪", "❤\ufe0f", "👍🏽", "\U0001d400", "\U000e0041"]
+               + ["<|im_start|>", "<|im_end|>", "<tool_call>", "<mask>", "<medterm>", "<uni>é</uni>", "<|im_"])
+
+
+def random_texts(count, seed=20261128):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(RANDOM_POOL) for _ in range(rng.randrange(1, 60))) for _ in range(count)]
+
+
 def training_text(limit_lines=4000):
     """Yields text from the data the project ships (SMILES, PubMedQA train questions) and the corpus."""
     data = os.environ.get("RETORT_SHARED_DATA", "/work/shared/data")
@@ -149,7 +169,7 @@ def build(out_dir):
 def expect(tokenizer_json, out_json):
     tok = Tokenizer.from_file(tokenizer_json)
     cases = []
-    for text in CORPUS:
+    for text in CORPUS + random_texts(600):
         ids = tok.encode(text).ids
         cases.append({"text": text, "ids": ids,
                       "decoded": tok.decode(ids, skip_special_tokens=False),
