@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
 #include "chem/image.h"
@@ -61,6 +63,11 @@ TEST(Image, GridWithCaptions) {
   cv::Mat grid = cv::imread(path, cv::IMREAD_COLOR);
   EXPECT_EQ(grid.cols, 600);
   EXPECT_EQ(grid.rows, 400);
+  if (const char* keep = std::getenv("RETORT_CHEM_IMAGE_OUT")) {  // for looking at the pictures by eye
+    std::filesystem::copy_file(path, std::string(keep) + "/grid.png", std::filesystem::copy_options::overwrite_existing);
+    auto png = render_png(mols[0]);
+    std::ofstream(std::string(keep) + "/aspirin.png", std::ios::binary).write(reinterpret_cast<const char*>(png.data()), png.size());
+  }
   EXPECT_THROW(write_grid_png(path, mols, {"too few"}), ChemError);
   EXPECT_THROW(write_grid_png(path, {}, {}), ChemError);
   EXPECT_THROW(render_png(mols[0], 0, 10), ChemError);

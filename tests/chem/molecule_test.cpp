@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "chem/molecule.h"
+#include "molecule_rdkit_reference.h"
 
 using retort::chem::ChemError;
 using retort::chem::Molecule;
@@ -121,4 +122,26 @@ TEST(Molecule, ParsesFromManyThreadsWithOwnReasons) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(Molecule, FactsEqualPythonRdkitOnZinc1000) {
+  using namespace retort::chem::testing;
+  auto smiles = read_smiles(zinc_1000_path());
+  ASSERT_EQ(smiles.size(), 1000u) << zinc_1000_path();
+  auto ref = rdkit_reference(zinc_1000_path());
+  ASSERT_EQ(ref.size(), smiles.size());
+  int mismatches = 0;
+  for (size_t i = 0; i < smiles.size(); ++i) {
+    const auto& r = ref[i];
+    auto m = Molecule::from_smiles(smiles[i]);
+    const bool same = m.canonical_smiles(true) == r.f.at(1) && m.canonical_smiles(false) == r.f.at(2) &&
+                      m.formula() == r.f.at(3) && m.heavy_atoms() == r.n(4) && m.formal_charge() == r.n(5) &&
+                      m.ring_count() == r.n(6) && m.aromatic_ring_count() == r.n(7) && m.stereocentres() == r.n(8);
+    if (!same) {
+      ++mismatches;
+      ADD_FAILURE() << smiles[i] << ": " << m.canonical_smiles() << " " << m.formula() << " stereo " << m.stereocentres()
+                    << " vs Python " << r.f.at(1) << " " << r.f.at(3) << " stereo " << r.f.at(8);
+    }
+  }
+  std::printf("canonical SMILES/formula/charge/rings/stereocentre mismatches: %d / 1000\n", mismatches);
 }
