@@ -90,6 +90,18 @@ std::unique_ptr<BpeModel> load_bpe(const json& model, bool byte_level, const std
   return std::make_unique<BpeModel>(std::move(vocab), merges, std::move(options), origin);
 }
 
+// What the ByteLevel decoder makes of one token: the bytes its characters stand for when all of them
+// are in the byte table, else the token's own UTF-8 text (e.g. an added token with other characters).
+std::string byte_level_token_bytes(const std::string& token) {
+  std::string bytes;
+  for (std::size_t pos = 0; pos < token.size();) {
+    int b = byte_level::unicode_to_byte(utf8::next_code_point(token, pos));
+    if (b < 0) return token;
+    bytes.push_back(static_cast<char>(b));
+  }
+  return bytes;
+}
+
 bool load_decoder(const json& node, const std::string& origin) {
   if (node.is_null()) return false;
   const std::string where = origin + ": decoder";
@@ -185,9 +197,27 @@ Tokenizer Tokenizer::from_json_text(std::string_view json_text, const std::strin
       }
     }
   }
+  // Per-id tables for decode: known, special (by content, as the library checks), and the bytes.
+  t.token_bytes_.assign(static_cast<std::size_t>(t.vocab_size_), std::string());
+  t.known_id_.assign(static_cast<std::size_t>(t.vocab_size_), false);
+  t.special_id_.assign(static_cast<std::size_t>(t.vocab_size_), false);
+  for (int32_t id = 0; id < t.vocab_size_; ++id) {
+    std::optional<std::string> token = t.id_to_token(id);
+    if (!token) continue;
+    t.known_id_[id] = true;
+    if (auto a = t.added_by_content_.find(*token); a != t.added_by_content_.end())
+      t.special_id_[id] = t.added_tokens_[a->second].special;
+    t.token_bytes_[id] = t.byte_level_decoder_ ? byte_level_token_bytes(*token) : *token;
+  }
   t.raw_splitter_ = AddedTokenSplitter(std::move(raw_tokens), std::move(raw_patterns));
   t.normalized_splitter_ = AddedTokenSplitter(std::move(normalized_tokens), std::move(normalized_patterns));
   return t;
+}
+
+const std::string& Tokenizer::token_bytes(int32_t id) const {
+  static const std::string empty;
+  if (id < 0 || static_cast<std::size_t>(id) >= token_bytes_.size()) return empty;
+  return token_bytes_[id];
 }
 
 void Tokenizer::encode_plain(std::string_view text, std::vector<int32_t>& ids) const {
@@ -232,39 +262,10 @@ std::string Tokenizer::decode(std::span<const int32_t> ids, bool skip_special_to
   bytes.reserve(ids.size() * 4);
   bool first = true;
   for (int32_t id : ids) {
-    const std::string* token = nullptr;
-    bool special = false;
-    if (auto it = added_by_id_.find(id); it != added_by_id_.end()) {
-      token = &added_tokens_[it->second].content;
-      special = added_tokens_[it->second].special;
-    } else {
-      token = model_->id_to_token(id);
-      if (token != nullptr)
-        if (auto a = added_by_content_.find(*token); a != added_by_content_.end()) special = added_tokens_[a->second].special;
-    }
-    if (token == nullptr || (skip_special_tokens && special)) continue;
-    if (!byte_level_decoder_) {  // no decoder: tokens joined by spaces, as the library does
-      if (!first) bytes += ' ';
-      bytes += *token;
-      first = false;
-      continue;
-    }
-    // ByteLevel decoder: a token made only of byte-table characters becomes those bytes; any other
-    // token (e.g. an added token with a character outside the table) is kept as its UTF-8 text.
-    std::size_t mark = bytes.size();
-    bool all_bytes = true;
-    for (std::size_t pos = 0; pos < token->size();) {
-      int b = byte_level::unicode_to_byte(utf8::next_code_point(*token, pos));
-      if (b < 0) {
-        all_bytes = false;
-        break;
-      }
-      bytes.push_back(static_cast<char>(b));
-    }
-    if (!all_bytes) {
-      bytes.resize(mark);
-      bytes += *token;
-    }
+    if (id < 0 || id >= vocab_size_ || !known_id_[id] || (skip_special_tokens && special_id_[id])) continue;
+    if (!byte_level_decoder_ && !first) bytes += ' ';  // no decoder: tokens joined by spaces, as the library does
+    bytes += token_bytes_[id];
+    first = false;
   }
   return utf8::repair_lossy(bytes);
 }
@@ -287,8 +288,7 @@ int32_t Tokenizer::require_token_id(std::string_view token) const {
 }
 
 bool Tokenizer::is_special(int32_t id) const {
-  auto it = added_by_id_.find(id);
-  return it != added_by_id_.end() && added_tokens_[it->second].special;
+  return id >= 0 && id < vocab_size_ && special_id_[id];
 }
 
 }  // namespace retort::model

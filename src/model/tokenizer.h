@@ -38,6 +38,11 @@ class Tokenizer {
   // Text of the ids; ids unknown to the vocabulary are skipped, as the `tokenizers` library does.
   std::string decode(std::span<const int32_t> ids, bool skip_special_tokens = false) const;
 
+  // The raw bytes a token stands for (byte-level decoded, possibly a partial UTF-8 sequence; an added
+  // token's content), or "" for an unknown id. Concatenating them and repairing invalid UTF-8 gives
+  // decode(): the sampler matches stop strings on these bytes as tokens arrive.
+  const std::string& token_bytes(int32_t id) const;
+
   std::optional<int32_t> token_to_id(std::string_view token) const;
   std::optional<std::string> id_to_token(int32_t id) const;
   // The id of a token that must exist (e.g. "<|im_end|>"); throws TokenizerError naming it otherwise.
@@ -61,6 +66,9 @@ class Tokenizer {
   AddedTokenSplitter raw_splitter_;         // tokens with normalized == false, matched in the raw text
   AddedTokenSplitter normalized_splitter_;  // tokens with normalized == true, matched after normalization
   int32_t vocab_size_ = 0;
+  std::vector<std::string> token_bytes_;  // by id, filled at load
+  std::vector<bool> known_id_;            // by id: in the vocab or an added token
+  std::vector<bool> special_id_;          // by id: skipped by decode(skip_special_tokens = true)
 };
 
 }  // namespace retort::model

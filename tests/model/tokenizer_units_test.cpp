@@ -77,3 +77,28 @@ TEST(TokenizerThreads, ConcurrentEncodeGivesTheSameIds) {
 
 }  // namespace
 }  // namespace retort::model
+
+namespace retort::model {
+namespace {
+
+// Stop-string matching in the sampler works on token bytes: their concatenation, repaired, is decode().
+TEST(TokenizerTokenBytes, ConcatenationRepairedEqualsDecode) {
+  auto tokenizer = Tokenizer::tiny_default();
+  const std::string text = "Dose 5 mg/kg — β-lactam 中文 😀 <tool_call>\n{\"name\": \"x\"}</tool_call><|im_end|>";
+  auto ids = tokenizer.encode(text);
+  std::string bytes;
+  for (int32_t id : ids) bytes += tokenizer.token_bytes(id);
+  EXPECT_EQ(bytes, text);
+  EXPECT_EQ(tokenizer.token_bytes(tokenizer.require_token_id("<|im_end|>")), "<|im_end|>");
+  EXPECT_EQ(tokenizer.token_bytes(-1), "");
+  EXPECT_EQ(tokenizer.token_bytes(tokenizer.vocab_size()), "");
+  // A lone byte of a multi-byte character is a partial sequence; decode repairs it.
+  auto lone = tokenizer.token_to_id("\xC3\xA2");  // "â" is byte 0xE2 in GPT-2's table
+  ASSERT_TRUE(lone.has_value());
+  EXPECT_EQ(tokenizer.token_bytes(*lone), "\xE2");
+  std::vector<int32_t> one{*lone};
+  EXPECT_EQ(tokenizer.decode(one), "\xEF\xBF\xBD");
+}
+
+}  // namespace
+}  // namespace retort::model
