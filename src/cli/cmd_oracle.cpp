@@ -1,18 +1,188 @@
-// `retort oracle`: excited states (xtb + MOPAC INDO/S) for molecules.
+// `retort oracle`: excited states (xtb + MOPAC INDO/S-CIS) for a file of SMILES, through the worker
+// pool and SQLite cache of chem/oracle; writes the CSV in input order with a progress bar.
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "chem/oracle/oracle_csv.h"
+#include "chem/oracle/oracle_pool.h"
+#include "chem/oracle/subprocess.h"
 #include "cli/commands.h"
+#include "core/progress.h"
 
 namespace retort::cli {
 namespace {
 
-int run(const std::vector<std::string>& argv) { return not_implemented("oracle"); }
+namespace oracle = retort::chem::oracle;
+
+double parse_double(const std::string& option, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--" + option + ": expected a number, got '" + text + "'");
+}
+
+std::pair<double, double> parse_pair(const std::string& option, const std::string& text) {
+  auto comma = text.find(',');
+  if (comma == std::string::npos) throw UsageError("--" + option + ": expected A,B, got '" + text + "'");
+  return {parse_double(option, text.substr(0, comma)), parse_double(option, text.substr(comma + 1))};
+}
+
+// The SMILES of one input line: its first whitespace-separated field (".smi" lines may carry a name).
+std::string smiles_of_line(const std::string& line) {
+  std::istringstream fields(line);
+  std::string first;
+  fields >> first;
+  return first;
+}
+
+int run(const std::vector<std::string>& argv) {
+  Args args(argv, {"no-gap"});
+  args.allow_only({"in", "out", "workers", "cache", "timeout", "geometry", "ci", "maxci", "pick", "wavelength-fit",
+                   "states", "memory-gb", "no-gap", "help"});
+  if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
+  std::string in_path = args.require("in");
+  std::string out_path = args.require("out");
+
+  oracle::OracleSettings settings;
+  int workers = args.get_int("workers", 2);
+  if (workers < 1 || workers > 256) throw UsageError("--workers: expected 1..256, got " + std::to_string(workers));
+  if (auto t = args.get("timeout")) {
+    settings.timeout_seconds = parse_double("timeout", *t);
+    if (settings.timeout_seconds <= 0) throw UsageError("--timeout: must be > 0 seconds");
+  }
+  if (auto g = args.get("geometry")) {
+    static const std::set<std::string> levels = {"crude", "sloppy", "loose", "lax", "normal", "tight"};
+    if (*g == "gfnff") {
+      settings.geometry = oracle::GeometryLevel::gfnff;
+    } else if (g->rfind("gfn2", 0) == 0) {
+      settings.geometry = oracle::GeometryLevel::gfn2;
+      if (g->size() > 4) {
+        std::string level = g->substr(4);
+        if (level[0] != ':' || !levels.count(level.substr(1)))
+          throw UsageError("--geometry: expected gfn2:LEVEL with LEVEL one of crude, sloppy, loose, lax, normal, tight; got '" + *g + "'");
+        settings.gfn2_opt_level = level.substr(1);
+      }
+    } else {
+      throw UsageError("--geometry: expected gfnff, gfn2 or gfn2:LEVEL, got '" + *g + "'");
+    }
+  }
+  settings.compute_gap = !args.flag("no-gap");
+  if (auto ci = args.get("ci")) {
+    auto [n, m] = parse_pair("ci", *ci);
+    if (n < 2 || m < 1 || m >= n || n != static_cast<int>(n) || m != static_cast<int>(m))
+      throw UsageError("--ci: expected N,M with integers 0 < M < N (active orbitals, doubly occupied), got '" + *ci + "'");
+    settings.ci.active_orbitals = static_cast<int>(n);
+    settings.ci.doubly_occupied = static_cast<int>(m);
+  }
+  settings.ci.max_configurations = args.get_int("maxci", settings.ci.max_configurations);
+  if (settings.ci.max_configurations < 1) throw UsageError("--maxci: must be >= 1");
+  if (auto p = args.get("pick")) {
+    if (*p == "first") settings.pick.bright_threshold = 0;
+    else if (p->rfind("bright:", 0) == 0) settings.pick.bright_threshold = parse_double("pick", p->substr(7));
+    else throw UsageError("--pick: expected first or bright:F, got '" + *p + "'");
+    if (settings.pick.bright_threshold < 0) throw UsageError("--pick: threshold must be >= 0");
+  }
+  if (auto w = args.get("wavelength-fit")) {
+    if (*w == "none") {
+      settings.wavelength_scale = 1;
+      settings.wavelength_offset_nm = 0;
+    } else {
+      std::tie(settings.wavelength_scale, settings.wavelength_offset_nm) = parse_pair("wavelength-fit", *w);
+    }
+  }
+  if (auto mem = args.get("memory-gb")) {
+    double gb = parse_double("memory-gb", *mem);
+    if (gb <= 0) throw UsageError("--memory-gb: must be > 0");
+    settings.memory_limit_bytes = static_cast<std::size_t>(gb * (1ull << 30));
+  }
+
+  std::ifstream in(in_path);
+  if (!in) throw std::runtime_error(in_path + ": cannot open for reading");
+  std::vector<std::string> lines, smiles;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    smiles.push_back(smiles_of_line(line));
+  }
+  std::ofstream out(out_path);
+  if (!out) throw std::runtime_error(out_path + ": cannot open for writing");
+  std::ofstream states_out;
+  if (auto s = args.get("states")) {
+    states_out.open(*s);
+    if (!states_out) throw std::runtime_error(*s + ": cannot open for writing");
+  }
+  std::unique_ptr<oracle::OracleCache> cache;
+  if (auto c = args.get("cache")) cache = std::make_unique<oracle::OracleCache>(*c);
+
+  const char* env_path = std::getenv("PATH");
+  for (const auto& program : {settings.xtb_program, settings.mopac_program})
+    if (!oracle::find_executable(program, env_path ? env_path : ""))
+      std::fprintf(stderr, "retort oracle: warning: %s not found on PATH; uncached molecules will fail with not_found\n",
+                   program.c_str());
+
+  oracle::OrderedOracleWriter writer(out, states_out.is_open() ? &states_out : nullptr);
+  oracle::OraclePool pool(settings, workers, cache.get());
+  ProgressBar bar("oracle", static_cast<int64_t>(smiles.size()));
+  std::map<std::string, int> counts;
+  int done = 0, hits = 0;
+  auto start = std::chrono::steady_clock::now();
+  pool.run(smiles, [&](std::size_t index, const oracle::OracleResult& result) {
+    oracle::OracleResult row = result;
+    row.input = lines[index];  // the CSV shows the line as given
+    writer.add(index, row);
+    ++counts[oracle::status_name(result.status)];
+    hits += result.cache_hit ? 1 : 0;
+    ++done;
+    bar.update(done, std::to_string(counts["ok"]) + " ok, " + std::to_string(done - counts["ok"]) + " failed");
+  });
+  bar.finish();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::string summary;
+  for (const auto& [status, n] : counts)
+    if (status != "ok") summary += (summary.empty() ? "" : ", ") + status + " " + std::to_string(n);
+  std::fprintf(stderr,
+               "retort oracle: %zu lines, %d ok, %d failed%s%s%s, %d from cache, %.1f s (%.1f molecules/min, %d workers, %s)\n",
+               smiles.size(), counts["ok"], done - counts["ok"], summary.empty() ? "" : " (", summary.c_str(),
+               summary.empty() ? "" : ")", hits, seconds, seconds > 0 ? 60.0 * done / seconds : 0.0, workers,
+               settings.method_name().c_str());
+  if (!out) throw std::runtime_error(out_path + ": write failed");
+  return 0;
+}
 
 }  // namespace
 
 Command oracle_command() {
   return {"oracle", "excited states (xtb + MOPAC INDO/S) for molecules",
-          "usage: retort oracle --in SMILES.txt --out OUT.csv [--workers N]\n"
+          "usage: retort oracle --in SMILES.txt --out OUT.csv [--workers N] [--cache PATH] [--timeout S]\n"
+          "                     [--geometry gfnff|gfn2[:LEVEL]] [--no-gap] [--ci N,M] [--maxci K]\n"
+          "                     [--pick first|bright:F] [--wavelength-fit A,B|none] [--states OUT.jsonl]\n"
+          "                     [--memory-gb G]\n"
           "\n"
-          "Writes smiles,status,wavelength_nm,f_osc,gap_ev,seconds: one row per input line, in order.\n",
+          "Per molecule: Open Babel MMFF94 3D -> xtb --gfnff --opt -> (gfn2: xtb --gfn 2 --opt; else a GFN2\n"
+          "single point for the HOMO-LUMO gap unless --no-gap) -> MOPAC INDO CIS C.I.=(N,M) 1SCF on the xTB\n"
+          "geometry. Each job runs in its own temp dir with OMP_NUM_THREADS=1, a memory limit and a\n"
+          "wall-clock timeout that kills its process group.\n"
+          "\n"
+          "Writes smiles,status,wavelength_nm,f_osc,gap_ev,seconds: one row per input line, in order.\n"
+          "The SMILES of a line is its first whitespace-separated field. status is ok or a failure:\n"
+          "parse_error, unsupported (open shell), conformer_failed, xtb_failed, mopac_failed, bad_output,\n"
+          "timeout, not_found (xtb/mopac not on PATH), internal_error; failed rows leave numbers empty.\n"
+          "\n"
+          "  --workers N          parallel molecules (default 2)\n"
+          "  --cache PATH         SQLite cache keyed by (canonical SMILES, method, settings); a hit runs nothing\n"
+          "  --timeout S          wall-clock seconds per molecule, whole chain (default 120)\n"
+          "  --geometry L         gfnff (default), or gfn2 / gfn2:LEVEL: adds a GFN2 optimisation (xtb --opt\n"
+          "                       LEVEL: crude|sloppy|loose|lax|normal|tight; default normal; slower)\n"
+          "  --ci N,M             INDO/S active space: N orbitals, M of them doubly occupied (default 20,10)\n"
+          "  --maxci K            MAXCI, most configurations (default 400)\n"
+          "  --pick RULE          first: the first excited state (default); bright:F: the first with f >= F\n"
+          "  --wavelength-fit A,B report A*nm+B (a calibration, see chem/oracle/README.md); none = raw (default)\n"
+          "  --states PATH        also write every excited state and failure message per line as JSONL\n"
+          "  --memory-gb G        address-space limit of each xtb/mopac process (default 4)\n",
           run};
 }
 

@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""Calibrates retort's excited-state oracle (chem/oracle) against sTDA-xTB labels.
+
+Draws a seeded sample of molecules from datasets/conjugated_xtb/conjugated_xtb_a.csv (optionally within
+a heavy-atom window), splits it into a fit half and a held-out half, runs `retort oracle` on it once per
+configuration (geometry level x INDO/S active space; results cached in SQLite so reruns are cheap),
+then for each configuration and each pick rule (first excited state, first with f >= threshold)
+fits a linear wavelength calibration (label_nm ~ a * oracle_nm + b) on the fit half and reports on the
+held-out half: Spearman rho and MAE (nm) for the wavelength, Spearman rho for f_osc, the failure rate.
+The best configuration and rule are chosen on the fit half only. Throughput (molecules/min) is the
+wall clock of an uncached `retort oracle --workers W` run over the first --speed-n molecules of the
+sample.
+
+Usage (the README's figures):
+  scripts/calibrate_oracle.py --retort build-oracle/retort --n 160 --heavy 30:50 --workers 2 \
+      --work runs/calibrate_oracle --configs gfnff/20,10 gfn2/20,10 gfn2:crude/20,10
+
+Runs with Debian's /usr/bin/python3 (RDKit for heavy-atom counts, numpy).
+"""
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+
+import numpy as np
+from rdkit import Chem, RDLogger
+
+RDLogger.DisableLog("rdApp.*")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def ranks(x):
+    x = np.asarray(x, dtype=float)
+    order = np.argsort(x, kind="mergesort")
+    r = np.empty(len(x))
+    r[order] = np.arange(len(x), dtype=float)
+    for v in np.unique(x):  # average ranks for ties
+        m = x == v
+        if m.sum() > 1:
+            r[m] = r[m].mean()
+    return r
+
+
+def spearman(a, b):
+    if len(a) < 3:
+        return float("nan")
+    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
+
+
+def sample_molecules(path, n, heavy, seed):
+    rows = list(csv.DictReader(open(path)))
+    random.Random(seed).shuffle(rows)
+    lo, hi = heavy
+    out = []
+    for r in rows:
+        m = Chem.MolFromSmiles(r["molecule"])
+        if m is None or not (lo <= m.GetNumHeavyAtoms() <= hi):
+            continue
+        out.append({"smiles": r["molecule"], "heavy": m.GetNumHeavyAtoms(),
+                    "wavelength": float(r["wavelength"]), "f_osc": float(r["f_osc"])})
+        if len(out) == n:
+            break
+    return out
+
+
+def run_oracle(args, config, in_path, work, cache, speed=False):
+    geometry, ci = config.split("/")
+    tag = f"{geometry.replace(':', '_')}_{ci.replace(',', '_')}" + ("_speed" if speed else "")
+    out_csv = os.path.join(work, f"{tag}.csv")
+    states = os.path.join(work, f"{tag}.jsonl")
+    cmd = [args.retort, "oracle", "--in", in_path, "--out", out_csv, "--states", states,
+           "--workers", str(args.workers), "--geometry", geometry, "--ci", ci, "--timeout", str(args.timeout)]
+    if cache:
+        cmd += ["--cache", cache]
+    t0 = time.time()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.time() - t0
+    if proc.returncode != 0:
+        sys.exit(f"calibrate_oracle: {' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
+    sys.stderr.write(proc.stderr.strip().splitlines()[-1] + "\n")
+    records = [json.loads(line) for line in open(states)]
+    return records, wall
+
+
+def pick(states, threshold):
+    for s in states:
+        if s[2] >= threshold:
+            return s
+    return states[0]
+
+
+def evaluate(sample, records, fit_idx, held_idx, threshold):
+    """Linear wavelength fit on the fit half; figures on the held-out half."""
+    def points(indices):
+        pred, lab, fpred, flab = [], [], [], []
+        for i in indices:
+            r = records[i]
+            if r["status"] != "ok" or not r["states"]:
+                continue
+            s = pick(r["states"], threshold)
+            pred.append(s[1]); lab.append(sample[i]["wavelength"])
+            fpred.append(s[2]); flab.append(sample[i]["f_osc"])
+        return np.array(pred), np.array(lab), np.array(fpred), np.array(flab)
+
+    p_fit, l_fit, f_fit, fl_fit = points(fit_idx)
+    p_held, l_held, f_held, fl_held = points(held_idx)
+    a, b = np.polyfit(p_fit, l_fit, 1) if len(p_fit) >= 2 else (1.0, 0.0)
+    return {
+        "fit_rho_wavelength": spearman(p_fit, l_fit), "fit_rho_f_osc": spearman(f_fit, fl_fit),
+        "scale": float(a), "offset_nm": float(b),
+        "n_held_ok": int(len(p_held)),
+        "rho_wavelength": spearman(p_held, l_held),
+        "mae_nm_calibrated": float(np.mean(np.abs(a * p_held + b - l_held))) if len(p_held) else float("nan"),
+        "mae_nm_raw": float(np.mean(np.abs(p_held - l_held))) if len(p_held) else float("nan"),
+        "rho_f_osc": spearman(f_held, fl_held),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--retort", default=os.path.join(ROOT, "build", "retort"))
+    ap.add_argument("--data", default=os.path.join(ROOT, "datasets/conjugated_xtb/conjugated_xtb_a.csv"))
+    ap.add_argument("--n", type=int, default=160, help="molecules in the sample (half fit, half held out)")
+    ap.add_argument("--heavy", default="30:50", help="heavy-atom window LO:HI")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--work", default=os.path.join(ROOT, "runs", "calibrate_oracle"))
+    ap.add_argument("--configs", nargs="+", default=["gfnff/20,10", "gfn2/20,10"],
+                    help="GEOMETRY/N,M entries (geometry gfnff|gfn2|gfn2:LEVEL, INDO/S C.I.=(N,M))")
+    ap.add_argument("--thresholds", nargs="+", type=float, default=[0, 0.01, 0.05, 0.1, 0.2, 0.3])
+    ap.add_argument("--speed-n", type=int, default=20, help="molecules in the uncached throughput run (0 = skip)")
+    args = ap.parse_args()
+
+    os.makedirs(args.work, exist_ok=True)
+    heavy = tuple(int(x) for x in args.heavy.split(":"))
+    sample = sample_molecules(args.data, args.n, heavy, args.seed)
+    in_path = os.path.join(args.work, "sample.smi")
+    with open(in_path, "w") as f:
+        for m in sample:
+            f.write(m["smiles"] + "\n")
+    idx = list(range(len(sample)))
+    random.Random(args.seed + 1).shuffle(idx)
+    fit_idx, held_idx = sorted(idx[: len(idx) // 2]), sorted(idx[len(idx) // 2:])
+    cache = os.path.join(args.work, "oracle_cache.sqlite")
+    heavy_atoms = [m["heavy"] for m in sample]
+    print(f"sample: {len(sample)} molecules (seed {args.seed}, heavy atoms {heavy[0]}-{heavy[1]}, "
+          f"median {int(np.median(heavy_atoms))}); fit {len(fit_idx)}, held out {len(held_idx)}")
+
+    results = []
+    for config in args.configs:
+        records, wall = run_oracle(args, config, in_path, args.work, cache)
+        failures = sum(r["status"] != "ok" for r in records)
+        compute = [r for r in records if not r["cache_hit"]]
+        for threshold in args.thresholds:
+            e = evaluate(sample, records, fit_idx, held_idx, threshold)
+            e.update({"config": config, "pick": "first" if threshold == 0 else f"bright:{threshold}",
+                      "failure_rate": failures / len(records)})
+            results.append(e)
+        statuses = {}
+        for r in records:
+            statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+        print(f"{config}: statuses {statuses}; this run {wall:.0f} s wall, {len(compute)} computed")
+
+    best = max(results, key=lambda e: (e["fit_rho_wavelength"] + e["fit_rho_f_osc"]))
+    print("\n| config | pick | fit rho wl | held rho wl | held MAE nm (calibrated / raw) | held rho f | failures |")
+    print("|---|---|---|---|---|---|---|")
+    for e in results:
+        print(f"| {e['config']} | {e['pick']} | {e['fit_rho_wavelength']:.3f} | {e['rho_wavelength']:.3f} | "
+              f"{e['mae_nm_calibrated']:.1f} / {e['mae_nm_raw']:.1f} | {e['rho_f_osc']:.3f} | "
+              f"{100 * e['failure_rate']:.1f}% |")
+    print(f"\nchosen on the fit half (max fit rho wl + fit rho f): {best['config']} pick {best['pick']}; "
+          f"calibration nm = {best['scale']:.4f} * INDO/S nm + {best['offset_nm']:.1f}")
+    print(f"held out ({best['n_held_ok']} ok molecules): rho wavelength {best['rho_wavelength']:.3f}, "
+          f"MAE {best['mae_nm_calibrated']:.1f} nm calibrated ({best['mae_nm_raw']:.1f} raw), "
+          f"rho f_osc {best['rho_f_osc']:.3f}, failure rate {100 * best['failure_rate']:.1f}%")
+
+    speed = None
+    if args.speed_n > 0:
+        speed_in = os.path.join(args.work, "speed.smi")
+        with open(speed_in, "w") as f:
+            for m in sample[: args.speed_n]:
+                f.write(m["smiles"] + "\n")
+        records, wall = run_oracle(args, best["config"], speed_in, args.work, cache=None, speed=True)
+        ha = [m["heavy"] for m in sample[: args.speed_n]]
+        speed = {"molecules": len(records), "wall_s": wall, "per_minute": 60 * len(records) / wall,
+                 "workers": args.workers, "median_heavy_atoms": float(np.median(ha))}
+        print(f"throughput ({best['config']}, uncached, {args.workers} workers, {len(records)} molecules, "
+              f"median {speed['median_heavy_atoms']:.0f} heavy atoms): {speed['per_minute']:.1f} molecules/min "
+              f"({wall:.0f} s wall)")
+    with open(os.path.join(args.work, "calibration.json"), "w") as f:
+        json.dump({"args": vars(args), "results": results, "best": best, "speed": speed}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
