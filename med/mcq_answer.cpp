@@ -61,7 +61,8 @@ std::string_view strip_lead_in(std::string_view s) {
       "the final answer is", "the correct answer is", "the correct option is", "the best answer is",
       "the answer is",       "final answer",          "correct answer",        "answer is",
       "answer",              "the correct option",    "option",                "choice",
-      "i choose",            "i pick"};
+      "i choose",            "i pick",                "i think",               "i believe",
+      "my answer is",        "my answer"};
   bool changed = true;
   while (changed) {
     changed = false;

@@ -125,11 +125,11 @@ ordered LineScorer::score_line(std::string_view line, size_t line_number) const 
   return out;
 }
 
-std::vector<std::string> LineScorer::score_lines(const std::vector<std::string>& lines, int threads) const {
+std::vector<std::string> LineScorer::score_lines(const std::vector<std::string>& lines, int threads, size_t first_line) const {
   std::vector<std::string> out(lines.size());
   threads = std::max(1, std::min<int>(threads, static_cast<int>(std::max<size_t>(1, lines.size()))));
   auto work = [&](int t) {
-    for (size_t i = t; i < lines.size(); i += threads) out[i] = score_line(lines[i], i + 1).dump(-1, ' ', false, ordered::error_handler_t::replace);
+    for (size_t i = t; i < lines.size(); i += threads) out[i] = score_line(lines[i], first_line + i).dump(-1, ' ', false, ordered::error_handler_t::replace);
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);

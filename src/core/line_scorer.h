@@ -37,8 +37,9 @@ class LineScorer {
   // Scores already parsed objects (the trainer's path): Example + completion -> Score with total set.
   Score score(const Example& example, const std::string& completion) const;
 
-  // Scores LINES on THREADS threads; the output keeps the input order.
-  std::vector<std::string> score_lines(const std::vector<std::string>& lines, int threads) const;
+  // Scores LINES on THREADS threads; the output keeps the input order. LINES[0] is line FIRST_LINE of
+  // its file (for error messages).
+  std::vector<std::string> score_lines(const std::vector<std::string>& lines, int threads, size_t first_line = 1) const;
 
  private:
   RewardSpec spec_;
