@@ -43,6 +43,9 @@ class ChatTemplate {
   explicit ChatTemplate(std::string default_system_prompt = kQwen2_5DefaultSystemPrompt)
       : default_system_prompt_(std::move(default_system_prompt)) {}
 
+  // Qwen2.5-Instruct's chat template as Jinja text (for tokenizer_config.json's "chat_template").
+  static const char* qwen2_5_jinja();
+
   // The prompt text. `tools` are JSON schemas (e.g. {"type": "function", "function": {...}}); with
   // none, no tools block is written. Throws ChatTemplateError for an empty conversation or an unknown
   // role (Qwen2.5's template silently drops unknown roles; retort refuses them).

@@ -42,6 +42,15 @@ TEST(ChatTemplate, HandCheckedToolCallAndToolResponses) {
             "<|im_start|>user\n<tool_response>\n46.07\n</tool_response>\n<tool_response>\nok\n</tool_response><|im_end|>\n");
 }
 
+TEST(ChatTemplate, JinjaTextIsTrlsQwen2_5Template) {
+  auto r = testing::run_command(testing::quote(RETORT_PYTHON) +
+                                " -c 'import os, trl; print(os.path.dirname(trl.__file__), end=\"\")'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::string shipped = testing::read_file(r.output + "/chat_templates/qwen2_5.jinja");
+  ASSERT_GT(shipped.size(), 1000u) << r.output;
+  EXPECT_EQ(std::string(ChatTemplate::qwen2_5_jinja()), shipped);
+}
+
 TEST(ChatTemplate, RejectsEmptyConversationAndUnknownRole) {
   EXPECT_THROW(ChatTemplate().render({}, {}, true), ChatTemplateError);
   std::vector<ChatMessage> messages{{"user", "hi", {}}, {"robot", "beep", {}}};
