@@ -112,7 +112,15 @@ const QedPatterns& patterns() {
 
 double qed(const Molecule& molecule) {
   const QedPatterns& pat = patterns();
-  std::unique_ptr<RDKit::ROMol> mol(RDKit::MolOps::removeHs(molecule.rdkit()));  // Chem.RemoveHs
+  // Chem.RemoveHs. Without explicit hydrogen atoms (any molecule parsed from SMILES without [H]) it
+  // changes nothing, so the molecule itself is used: no copy, and Crippen/TPSA values RDKit cached on
+  // it (e.g. by compute_descriptors or logp()) are reused.
+  const RDKit::ROMol& original = molecule.rdkit();
+  bool has_h_atoms = false;
+  for (const auto* atom : original.atoms()) has_h_atoms |= atom->getAtomicNum() == 1;
+  std::unique_ptr<RDKit::ROMol> without_h;
+  if (has_h_atoms) without_h.reset(RDKit::MolOps::removeHs(original));
+  const RDKit::ROMol* mol = has_h_atoms ? without_h.get() : &original;
 
   std::array<double, 8> props{};
   props[0] = RDKit::Descriptors::calcAMW(*mol);  // rdmd._CalcMolWt

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "chem/descriptors.h"
 #include "molecule_rdkit_reference.h"
@@ -72,4 +74,41 @@ TEST(Descriptors, EqualPythonRdkitOnZinc1000) {
     EXPECT_LE(max_diff[c - kMolWt], (c == kQED || c == kSA) ? 1e-6 : 1e-9) << names[c - kMolWt];
   }
   EXPECT_EQ(int_mismatches, 0);
+}
+
+TEST(Descriptors, EqualPythonRdkitOnUnusualMolecules) {
+  // Explicit and isotopic hydrogens (QED's RemoveHs path), charges, salts, metals, isotopes,
+  // macrocycles, spiro and bridged rings (SA penalties), stereo, long chains.
+  const std::vector<std::string> smiles = {
+      "[H]OC([H])([H])C", "[2H]C([2H])([2H])Oc1ccccc1", "C[N+](C)(C)CCOC(C)=O.[Cl-]", "[Na+].CC(=O)[O-]",
+      "O=C1CCCCCCCCCCCCCC1", "C1CCC2(CC1)CCCCC2", "C1CC2CCC1C2", "C12C3C4C1C5C2C3C45",
+      "C[C@H](N)C(=O)O", "F/C=C/F", "CCCCCCCCCCCCCCCCCCCC(=O)O", "[13CH3]C(=O)O", "c1ccc2c(c1)[nH]c1ccccc12",
+      "O=[N+]([O-])c1ccc(I)cc1", "CP(C)(=O)OC", "C[Si](C)(C)Cl", "[Fe+2]", "OB(O)c1ccccc1", "C#CC(=O)OC",
+      "CC1(C)S[C@@H]2[C@H](NC(=O)Cc3ccccc3)C(=O)N2[C@H]1C(=O)O"};
+  auto path = (std::filesystem::temp_directory_path() / "retort_chem_unusual.smi").string();
+  {
+    std::ofstream out(path);
+    for (const auto& s : smiles) out << s << "\n";
+  }
+  auto ref = rdkit_reference(path);
+  ASSERT_EQ(ref.size(), smiles.size());
+  for (size_t i = 0; i < smiles.size(); ++i) {
+    SCOPED_TRACE(smiles[i]);
+    const auto& r = ref[i];
+    auto m = Molecule::from_smiles(smiles[i]);
+    auto d = compute_descriptors(m);
+    EXPECT_EQ(m.canonical_smiles(), r.f.at(1));
+    EXPECT_EQ(m.formula(), r.f.at(3));
+    EXPECT_EQ(m.stereocentres(), r.n(8));
+    EXPECT_NEAR(d.mol_wt, r.d(9), 1e-9);
+    EXPECT_NEAR(d.logp, r.d(11), 1e-9);
+    EXPECT_NEAR(d.mr, r.d(12), 1e-9);
+    EXPECT_NEAR(d.tpsa, r.d(13), 1e-9);
+    EXPECT_EQ(d.hbd, r.n(14));
+    EXPECT_EQ(d.hba, r.n(15));
+    EXPECT_EQ(d.rotatable_bonds, r.n(18));
+    EXPECT_NEAR(d.qed, r.d(20), 1e-9);
+    EXPECT_NEAR(d.sa_score, r.d(21), 1e-9);
+  }
+  std::filesystem::remove(path);
 }
