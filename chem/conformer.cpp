@@ -85,13 +85,19 @@ bool all_at_origin(const std::vector<XyzAtom>& atoms) {
 std::string openbabel_xyz(const Molecule& mol) {
   const std::string title = mol.canonical_smiles();
   // Kekulé isomeric SMILES: Open Babel and RDKit then agree on bond orders, charges and stereo.
-  const std::string kekule = RDKit::MolToSmiles(mol.rdkit(), true, true);
+  // The SMILES writer records which RDKit atom it wrote k-th; used below to give the XYZ the
+  // Molecule's atom order (written from a copy: the writer stores that as a property).
+  RDKit::ROMol copy(mol.rdkit());
+  const std::string kekule = RDKit::MolToSmiles(copy, true, true);
+  std::vector<unsigned int> written_order;
+  copy.getPropIfPresent(RDKit::common_properties::_smilesAtomOutputOrder, written_order);
   std::lock_guard<std::mutex> lock(openbabel_mutex());
   SingleOpenMpThread one_thread;
   OpenBabel::OBConversion conv;
   if (!conv.SetInFormat("smi")) throw ChemError("Open Babel has no smi format");
   OpenBabel::OBMol ob;
   if (!conv.ReadString(&ob, kekule)) throw ChemError("Open Babel cannot read SMILES '" + kekule + "'");
+  const unsigned n_smiles_atoms = ob.NumAtoms();
   ob.AddHydrogens();
   OpenBabel::OBBuilder builder;
   if (!builder.Build(ob, /*stereoWarnings=*/false)) throw ChemError("Open Babel OBBuilder failed for '" + title + "'");
@@ -111,10 +117,33 @@ std::string openbabel_xyz(const Molecule& mol) {
   }
   if (!optimised) throw ChemError("neither MMFF94 nor UFF has parameters for '" + title + "'");
 
+  auto xyz_atom = [](const OpenBabel::OBAtom* a) {
+    return XyzAtom{OpenBabel::OBElements::GetSymbol(a->GetAtomicNum()), a->GetX(), a->GetY(), a->GetZ()};
+  };
   std::vector<XyzAtom> atoms;
   atoms.reserve(ob.NumAtoms());
-  FOR_ATOMS_OF_MOL(a, ob) {
-    atoms.push_back({OpenBabel::OBElements::GetSymbol(a->GetAtomicNum()), a->GetX(), a->GetY(), a->GetZ()});
+  // Open Babel atom (1-based) of each RDKit atom, when the SMILES round trip kept every atom.
+  std::vector<unsigned> ob_of_rdkit(copy.getNumAtoms(), 0);
+  bool mapped = written_order.size() == copy.getNumAtoms() && n_smiles_atoms == copy.getNumAtoms();
+  for (unsigned k = 0; mapped && k < written_order.size(); ++k) {
+    unsigned rd = written_order[k];
+    const OpenBabel::OBAtom* a = ob.GetAtom(static_cast<int>(k) + 1);
+    mapped = rd < ob_of_rdkit.size() && a && a->GetAtomicNum() == copy.getAtomWithIdx(rd)->getAtomicNum();
+    if (mapped) ob_of_rdkit[rd] = k + 1;
+  }
+  if (mapped) {
+    // RDKit's order (as MolOps::addHs): the molecule's atoms, then added hydrogens by parent atom.
+    for (unsigned idx : ob_of_rdkit) atoms.push_back(xyz_atom(ob.GetAtom(static_cast<int>(idx))));
+    for (unsigned idx : ob_of_rdkit) {
+      FOR_NBORS_OF_ATOM(nb, ob.GetAtom(static_cast<int>(idx))) {
+        if (nb->GetIdx() > n_smiles_atoms) atoms.push_back(xyz_atom(&*nb));
+      }
+    }
+    if (atoms.size() != ob.NumAtoms()) mapped = false;
+  }
+  if (!mapped) {  // fall back to Open Babel's own order
+    atoms.clear();
+    FOR_ATOMS_OF_MOL(a, ob) atoms.push_back(xyz_atom(&*a));
   }
   if (all_at_origin(atoms)) throw ChemError("Open Babel produced no 3D coordinates for '" + title + "'");
   return to_xyz(atoms, title);

@@ -87,8 +87,56 @@ TEST_P(ConformerBothMethods, ChargedMoleculeKeepsItsHydrogens) {
   EXPECT_LT(cn, 1.58);
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, ConformerBothMethods,
-                         ::testing::Values(ConformerMethod::openbabel_mmff94, ConformerMethod::rdkit_etkdg));
+TEST_P(ConformerBothMethods, AtomsInMoleculeOrderThenHydrogens) {
+  // Ethanol written O first: the XYZ must start O, C, C, then H (1 on O, 2 on C1, 3 on C2).
+  auto atoms = parse_xyz(conformer_xyz(Molecule::from_smiles("OCC"), GetParam()));
+  ASSERT_EQ(atoms.size(), 9u);
+  EXPECT_EQ(atoms[0].el, "O");
+  EXPECT_EQ(atoms[1].el, "C");
+  EXPECT_EQ(atoms[2].el, "C");
+  for (size_t i = 3; i < 9; ++i) EXPECT_EQ(atoms[i].el, "H");
+  EXPECT_LT(dist(atoms[3], atoms[0]), 1.05);  // first hydrogen sits on the oxygen
+  EXPECT_LT(dist(atoms[4], atoms[1]), 1.15);  // next two on the first carbon
+  EXPECT_LT(dist(atoms[5], atoms[1]), 1.15);
+  for (size_t i = 6; i < 9; ++i) EXPECT_LT(dist(atoms[i], atoms[2]), 1.15);
+  // Bond C0-C1 of the molecule is a bond in 3D (atom i of the XYZ is atom i of the Molecule).
+  auto ring = parse_xyz(conformer_xyz(Molecule::from_smiles("C1CCOC1C(=O)N"), GetParam()));
+  EXPECT_EQ(ring[3].el, "O");
+  EXPECT_EQ(ring[6].el, "O");
+  EXPECT_EQ(ring[7].el, "N");
+  EXPECT_LT(dist(ring[0], ring[4]), 1.6);  // ring closure bond 0-4
+  EXPECT_LT(dist(ring[5], ring[6]), 1.3);  // C=O
+}
+
+namespace {
+// Signed volume of the first three neighbours around a centre: its sign is the handedness.
+double chiral_volume(const std::vector<Atom3>& a, int centre, int n1, int n2, int n3) {
+  double v1[3] = {a[n1].x - a[centre].x, a[n1].y - a[centre].y, a[n1].z - a[centre].z};
+  double v2[3] = {a[n2].x - a[centre].x, a[n2].y - a[centre].y, a[n2].z - a[centre].z};
+  double v3[3] = {a[n3].x - a[centre].x, a[n3].y - a[centre].y, a[n3].z - a[centre].z};
+  return v1[0] * (v2[1] * v3[2] - v2[2] * v3[1]) - v1[1] * (v2[0] * v3[2] - v2[2] * v3[0]) +
+         v1[2] * (v2[0] * v3[1] - v2[1] * v3[0]);
+}
+}  // namespace
+
+TEST_P(ConformerBothMethods, KeepsTetrahedralStereo) {
+  // L- and D-alanine (atoms: 0 N, 1 C-alpha, 2 C-methyl, 3 C-carboxyl): opposite handedness, and
+  // both methods agree on which is which.
+  auto l = parse_xyz(conformer_xyz(Molecule::from_smiles("N[C@@H](C)C(=O)O"), GetParam()));
+  auto d = parse_xyz(conformer_xyz(Molecule::from_smiles("N[C@H](C)C(=O)O"), GetParam()));
+  double vl = chiral_volume(l, 1, 0, 2, 3), vd = chiral_volume(d, 1, 0, 2, 3);
+  EXPECT_LT(vl * vd, 0) << vl << " " << vd;
+  // Python RDKit (AddHs + EmbedMolecule, seed 42): (N - Ca) . ((CH3 - Ca) x (COOH - Ca)) = -2.76 for
+  // N[C@@H](C)C(=O)O and +2.30 for N[C@H](C)C(=O)O.
+  EXPECT_LT(vl, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Conformer, ConformerBothMethods,
+                         ::testing::Values(ConformerMethod::openbabel_mmff94, ConformerMethod::rdkit_etkdg),
+                         [](const ::testing::TestParamInfo<ConformerMethod>& info) {
+                           return std::string(info.param == ConformerMethod::openbabel_mmff94 ? "openbabel_mmff94"
+                                                                                           : "rdkit_etkdg");
+                         });
 
 TEST(Conformer, EtkdgSameSeedSameCoordinates) {
   auto m = Molecule::from_smiles("CCOC(=O)c1ccccc1N");
