@@ -34,6 +34,12 @@ nlohmann::ordered_json ToolRegistry::schemas() const {
   return out;
 }
 
+std::vector<nlohmann::ordered_json> ToolRegistry::schema_list() const {
+  std::vector<nlohmann::ordered_json> out;
+  for (const auto& [name, tool] : tools_) out.push_back(tool->schema());
+  return out;
+}
+
 ToolResult ToolRegistry::call(const std::string& name, const nlohmann::json& args, Deadline deadline) const noexcept {
   try {
     auto it = tools_.find(name);

@@ -23,6 +23,8 @@ class ToolRegistry {
 
   // Every tool as {"type": "function", "function": {"name", "description", "parameters"}}, by name.
   nlohmann::ordered_json schemas() const;
+  // The same as a vector (for ChatTemplate::render's span of tool schemas in src/model/chat_template.h).
+  std::vector<nlohmann::ordered_json> schema_list() const;
 
   // Never throws; an unknown NAME is an error result listing the available tools.
   ToolResult call(const std::string& name, const nlohmann::json& args, Deadline deadline) const noexcept;

@@ -5,6 +5,7 @@
 #include <future>
 #include <thread>
 
+#include "chem/molecule.h"
 #include "tools/json_schema.h"
 
 namespace retort::tools {
@@ -73,6 +74,8 @@ ToolResult Tool::run_caught(const json& args, const Deadline& deadline) const no
   try {
     return ToolResult::success(run(args, deadline));
   } catch (const ToolError& e) {
+    return ToolResult::failure(name_ + ": " + e.what());
+  } catch (const chem::ChemError& e) {  // an unparsable SMILES or SMARTS, a failed embedding: the model's input
     return ToolResult::failure(name_ + ": " + e.what());
   } catch (const std::exception& e) {
     return ToolResult::failure(name_ + " failed: " + e.what());
