@@ -10,6 +10,7 @@
 #include <set>
 
 #include "chem/data_files.h"
+#include "chem/guard.h"
 #include "chem/structure.h"
 
 namespace retort::chem {
@@ -153,22 +154,27 @@ const std::vector<FunctionalGroup>& functional_group_catalogue() {
 }
 
 std::vector<std::string> functional_groups(const Molecule& mol) {
-  std::vector<std::string> present;
-  for (const auto& e : catalogue_entries()) {
-    if (e.pattern.matches(mol)) present.push_back(e.group.name);
-  }
-  return present;
+  return guarded("functional groups", mol, [&] {
+    std::vector<std::string> present;
+    for (const auto& e : catalogue_entries()) {
+      if (e.pattern.matches(mol)) present.push_back(e.group.name);
+    }
+    return present;
+  });
 }
 
+// SmartsPattern::matches is itself guarded.
 bool has_functional_group(const Molecule& mol, const std::string& name) { return find_entry(name).pattern.matches(mol); }
 
 int count_functional_group(const Molecule& mol, const std::string& name) {
-  const Entry& e = find_entry(name);
-  if (name == "aromatic_ring") return mol.aromatic_ring_count();
-  if (name == "heteroaromatic_ring") {
-    return static_cast<int>(RDKit::Descriptors::calcNumAromaticHeterocycles(mol.rdkit()));
-  }
-  return e.pattern.count_matches(mol);
+  return guarded("functional group count", mol, [&] {
+    const Entry& e = find_entry(name);
+    if (name == "aromatic_ring") return mol.aromatic_ring_count();
+    if (name == "heteroaromatic_ring") {
+      return static_cast<int>(RDKit::Descriptors::calcNumAromaticHeterocycles(mol.rdkit()));
+    }
+    return e.pattern.count_matches(mol);
+  });
 }
 
 }  // namespace retort::chem

@@ -9,6 +9,8 @@
 #include <GraphMol/SmilesParse/SmilesWrite.h>
 
 #include <fstream>
+
+#include "chem/guard.h"
 #include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -38,38 +40,42 @@ std::vector<uint8_t> to_bytes(const std::string& s) { return std::vector<uint8_t
 }  // namespace
 
 std::vector<uint8_t> render_png(const Molecule& mol, int width, int height) {
-  check_size("render_png", width, height);
-  auto m = drawable(mol);
-  RDKit::MolDraw2DCairo drawer(width, height);
-  drawer.drawMolecule(*m);
-  drawer.finishDrawing();
-  return to_bytes(drawer.getDrawingText());
+  return guarded("depiction", mol, [&] {
+    check_size("render_png", width, height);
+    auto m = drawable(mol);
+    RDKit::MolDraw2DCairo drawer(width, height);
+    drawer.drawMolecule(*m);
+    drawer.finishDrawing();
+    return to_bytes(drawer.getDrawingText());
+  });
 }
 
 Image render_image(const Molecule& mol, int width, int height) {
-  std::vector<uint8_t> png = render_png(mol, width, height);
-  cv::Mat bgr = cv::imdecode(png, cv::IMREAD_COLOR);
-  if (bgr.empty()) throw ChemError("render_image: OpenCV could not decode RDKit's PNG");
-  if (bgr.cols != width || bgr.rows != height) {
-    cv::resize(bgr, bgr, cv::Size(width, height), 0, 0, cv::INTER_AREA);
-  }
-  cv::Mat rgb;
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  Image img;
-  img.h = height;
-  img.w = width;
-  img.c = 3;
-  img.data.resize(static_cast<size_t>(3) * height * width);  // (3, H, W)
-  const size_t plane = static_cast<size_t>(height) * width;
-  for (int y = 0; y < height; ++y) {
-    const uint8_t* row = rgb.ptr<uint8_t>(y);
-    for (int x = 0; x < width; ++x) {
-      for (int ch = 0; ch < 3; ++ch) {
-        img.data[ch * plane + static_cast<size_t>(y) * width + x] = (row[3 * x + ch] / 255.0f - 0.5f) / 0.5f;
+  return guarded("image", mol, [&] {
+    std::vector<uint8_t> png = render_png(mol, width, height);
+    cv::Mat bgr = cv::imdecode(png, cv::IMREAD_COLOR);
+    if (bgr.empty()) throw ChemError("render_image: OpenCV could not decode RDKit's PNG");
+    if (bgr.cols != width || bgr.rows != height) {
+      cv::resize(bgr, bgr, cv::Size(width, height), 0, 0, cv::INTER_AREA);
+    }
+    cv::Mat rgb;
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    Image img;
+    img.h = height;
+    img.w = width;
+    img.c = 3;
+    img.data.resize(static_cast<size_t>(3) * height * width);  // (3, H, W)
+    const size_t plane = static_cast<size_t>(height) * width;
+    for (int y = 0; y < height; ++y) {
+      const uint8_t* row = rgb.ptr<uint8_t>(y);
+      for (int x = 0; x < width; ++x) {
+        for (int ch = 0; ch < 3; ++ch) {
+          img.data[ch * plane + static_cast<size_t>(y) * width + x] = (row[3 * x + ch] / 255.0f - 0.5f) / 0.5f;
+        }
       }
     }
-  }
-  return img;
+    return img;
+  });
 }
 
 void write_grid_png(const std::string& path, const std::vector<Molecule>& mols, const std::vector<std::string>& captions,
@@ -87,14 +93,19 @@ void write_grid_png(const std::string& path, const std::vector<Molecule>& mols, 
   std::vector<std::unique_ptr<RDKit::RWMol>> owned;
   std::vector<RDKit::ROMol*> ptrs;
   for (const auto& m : mols) {
-    owned.push_back(drawable(m));
+    owned.push_back(guarded("grid depiction", m, [&] { return drawable(m); }));
     ptrs.push_back(owned.back().get());
   }
-  RDKit::MolDraw2DCairo drawer(cols * cell, rows * cell, cell, cell);
-  drawer.drawOptions().legendFontSize = 14;
-  drawer.drawMolecules(ptrs, captions.empty() ? nullptr : &captions);
-  drawer.finishDrawing();
-  std::string png = drawer.getDrawingText();
+  std::string png;
+  try {
+    RDKit::MolDraw2DCairo drawer(cols * cell, rows * cell, cell, cell);
+    drawer.drawOptions().legendFontSize = 14;
+    drawer.drawMolecules(ptrs, captions.empty() ? nullptr : &captions);
+    drawer.finishDrawing();
+    png = drawer.getDrawingText();
+  } catch (const std::exception& e) {
+    throw ChemError(std::string("write_grid_png: drawing failed: ") + e.what());
+  }
   std::ofstream out(path, std::ios::binary);
   if (!out) throw ChemError("write_grid_png: cannot write " + path);
   out.write(png.data(), static_cast<std::streamsize>(png.size()));

@@ -17,6 +17,7 @@
 
 #include <mutex>
 
+#include "chem/guard.h"
 #include "chem/openbabel_lock.h"
 #include "chem/rdkit_log.h"
 
@@ -82,52 +83,66 @@ Molecule Molecule::from_smiles(const std::string& smiles) {
   return std::move(*mol);
 }
 
-std::string Molecule::canonical_smiles(bool isomeric) const { return RDKit::MolToSmiles(*mol_, isomeric); }
-
-Molecule Molecule::largest_fragment() const {
-  RDKit::MolStandardize::CleanupParameters params;
-  params.largestFragmentChooserCountHeavyAtomsOnly = true;
-  RDKit::MolStandardize::LargestFragmentChooser chooser(params);
-  return Molecule(std::shared_ptr<RDKit::ROMol>(chooser.choose(*mol_)));
+std::string Molecule::canonical_smiles(bool isomeric) const {
+  return guarded("canonical SMILES", *this, [&] { return RDKit::MolToSmiles(*mol_, isomeric); });
 }
 
-std::string Molecule::formula() const { return RDKit::Descriptors::calcMolFormula(*mol_); }
+Molecule Molecule::largest_fragment() const {
+  return guarded("largest fragment", *this, [&] {
+    RDKit::MolStandardize::CleanupParameters params;
+    params.largestFragmentChooserCountHeavyAtomsOnly = true;
+    RDKit::MolStandardize::LargestFragmentChooser chooser(params);
+    return Molecule(std::shared_ptr<RDKit::ROMol>(chooser.choose(*mol_)));
+  });
+}
+
+std::string Molecule::formula() const {
+  return guarded("formula", *this, [&] { return RDKit::Descriptors::calcMolFormula(*mol_); });
+}
 
 int Molecule::heavy_atoms() const { return static_cast<int>(mol_->getNumHeavyAtoms()); }
 
 int Molecule::formal_charge() const { return RDKit::MolOps::getFormalCharge(*mol_); }
 
-int Molecule::ring_count() const { return static_cast<int>(RDKit::Descriptors::calcNumRings(*mol_)); }
+int Molecule::ring_count() const {
+  return guarded("ring count", *this, [&] { return static_cast<int>(RDKit::Descriptors::calcNumRings(*mol_)); });
+}
 
 int Molecule::aromatic_ring_count() const {
-  return static_cast<int>(RDKit::Descriptors::calcNumAromaticRings(*mol_));
+  return guarded("aromatic ring count", *this, [&] {
+    return static_cast<int>(RDKit::Descriptors::calcNumAromaticRings(*mol_));
+  });
 }
 
 int Molecule::stereocentres() const {
-  // As Python's Chem.FindMolChiralCenters(mol, includeUnassigned=True) (legacy perception).
-  RDKit::RWMol copy(*mol_);
-  RDKit::MolOps::assignStereochemistry(copy, /*cleanIt=*/false, /*force=*/true, /*flagPossibleStereoCenters=*/true);
-  int n = 0;
-  for (const auto* atom : copy.atoms()) {
-    if (atom->hasProp(RDKit::common_properties::_CIPCode) ||
-        atom->hasProp(RDKit::common_properties::_ChiralityPossible)) {
-      ++n;
+  return guarded("stereocentres", *this, [&] {
+    // As Python's Chem.FindMolChiralCenters(mol, includeUnassigned=True) (legacy perception).
+    RDKit::RWMol copy(*mol_);
+    RDKit::MolOps::assignStereochemistry(copy, /*cleanIt=*/false, /*force=*/true, /*flagPossibleStereoCenters=*/true);
+    int n = 0;
+    for (const auto* atom : copy.atoms()) {
+      if (atom->hasProp(RDKit::common_properties::_CIPCode) ||
+          atom->hasProp(RDKit::common_properties::_ChiralityPossible)) {
+        ++n;
+      }
     }
-  }
-  return n;
+    return n;
+  });
 }
 
 std::string Molecule::inchikey() const {
-  // Open Babel reads RDKit's Kekulé isomeric SMILES, so both agree on bonds, charges and stereo.
-  std::string kekule = RDKit::MolToSmiles(*mol_, /*doIsomericSmiles=*/true, /*doKekule=*/true);
-  std::lock_guard<std::mutex> lock(openbabel_mutex());
-  OpenBabel::OBConversion conv;
-  if (!conv.SetInAndOutFormats("smi", "inchikey")) throw ChemError("Open Babel has no inchikey format");
-  OpenBabel::OBMol ob;
-  if (!conv.ReadString(&ob, kekule)) throw ChemError("Open Babel cannot read SMILES " + shown_smiles(kekule));
-  std::string key = trimmed(conv.WriteString(&ob));
-  if (key.size() != 27) throw ChemError("Open Babel gave no InChIKey for " + shown_smiles(kekule));
-  return key;
+  return guarded("InChIKey", *this, [&] {
+    // Open Babel reads RDKit's Kekulé isomeric SMILES, so both agree on bonds, charges and stereo.
+    std::string kekule = RDKit::MolToSmiles(*mol_, /*doIsomericSmiles=*/true, /*doKekule=*/true);
+    std::lock_guard<std::mutex> lock(openbabel_mutex());
+    OpenBabel::OBConversion conv;
+    if (!conv.SetInAndOutFormats("smi", "inchikey")) throw ChemError("Open Babel has no inchikey format");
+    OpenBabel::OBMol ob;
+    if (!conv.ReadString(&ob, kekule)) throw ChemError("Open Babel cannot read SMILES " + shown_smiles(kekule));
+    std::string key = trimmed(conv.WriteString(&ob));
+    if (key.size() != 27) throw ChemError("Open Babel gave no InChIKey for " + shown_smiles(kekule));
+    return key;
+  });
 }
 
 }  // namespace retort::chem

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "chem/descriptors.h"
+#include "chem/guard.h"
 #include "chem/rdkit_log.h"
 
 namespace retort::chem {
@@ -111,48 +112,50 @@ const QedPatterns& patterns() {
 }  // namespace
 
 double qed(const Molecule& molecule) {
-  const QedPatterns& pat = patterns();
-  // Chem.RemoveHs. Without explicit hydrogen atoms (any molecule parsed from SMILES without [H]) it
-  // changes nothing, so the molecule itself is used: no copy, and Crippen/TPSA values RDKit cached on
-  // it (e.g. by compute_descriptors or logp()) are reused.
-  const RDKit::ROMol& original = molecule.rdkit();
-  bool has_h_atoms = false;
-  for (const auto* atom : original.atoms()) has_h_atoms |= atom->getAtomicNum() == 1;
-  std::unique_ptr<RDKit::ROMol> without_h;
-  if (has_h_atoms) without_h.reset(RDKit::MolOps::removeHs(original));
-  const RDKit::ROMol* mol = has_h_atoms ? without_h.get() : &original;
+  return guarded("QED", molecule, [&] {
+    const QedPatterns& pat = patterns();
+    // Chem.RemoveHs. Without explicit hydrogen atoms (any molecule parsed from SMILES without [H]) it
+    // changes nothing, so the molecule itself is used: no copy, and Crippen/TPSA values RDKit cached on
+    // it (e.g. by compute_descriptors or logp()) are reused.
+    const RDKit::ROMol& original = molecule.rdkit();
+    bool has_h_atoms = false;
+    for (const auto* atom : original.atoms()) has_h_atoms |= atom->getAtomicNum() == 1;
+    std::unique_ptr<RDKit::ROMol> without_h;
+    if (has_h_atoms) without_h.reset(RDKit::MolOps::removeHs(original));
+    const RDKit::ROMol* mol = has_h_atoms ? without_h.get() : &original;
 
-  std::array<double, 8> props{};
-  props[0] = RDKit::Descriptors::calcAMW(*mol);  // rdmd._CalcMolWt
-  props[1] = RDKit::Descriptors::calcClogP(*mol);  // Crippen.MolLogP
-  int hba = 0;
-  for (const auto& q : pat.acceptors) {
-    std::vector<RDKit::MatchVectType> matches;
-    hba += static_cast<int>(RDKit::SubstructMatch(*mol, *q, matches));  // uniquify=True, as GetSubstructMatches
-  }
-  props[2] = hba;
-  props[3] = RDKit::Descriptors::calcNumHBD(*mol);
-  props[4] = RDKit::Descriptors::calcTPSA(*mol);  // MolSurf.TPSA
-  props[5] = RDKit::Descriptors::calcNumRotatableBonds(*mol, RDKit::Descriptors::Strict);
-  {
-    std::unique_ptr<RDKit::ROMol> stripped(RDKit::deleteSubstructs(*mol, *pat.aliphatic_rings));
-    RDKit::VECT_INT_VECT rings;
-    RDKit::MolOps::findSSSR(*stripped, rings);  // len(Chem.GetSSSR(...))
-    props[6] = static_cast<double>(rings.size());
-  }
-  int alerts = 0;
-  for (const auto& q : pat.alerts) {
-    RDKit::MatchVectType match;
-    alerts += RDKit::SubstructMatch(*mol, *q, match) ? 1 : 0;
-  }
-  props[7] = alerts;
+    std::array<double, 8> props{};
+    props[0] = RDKit::Descriptors::calcAMW(*mol);  // rdmd._CalcMolWt
+    props[1] = RDKit::Descriptors::calcClogP(*mol);  // Crippen.MolLogP
+    int hba = 0;
+    for (const auto& q : pat.acceptors) {
+      std::vector<RDKit::MatchVectType> matches;
+      hba += static_cast<int>(RDKit::SubstructMatch(*mol, *q, matches));  // uniquify=True, as GetSubstructMatches
+    }
+    props[2] = hba;
+    props[3] = RDKit::Descriptors::calcNumHBD(*mol);
+    props[4] = RDKit::Descriptors::calcTPSA(*mol);  // MolSurf.TPSA
+    props[5] = RDKit::Descriptors::calcNumRotatableBonds(*mol, RDKit::Descriptors::Strict);
+    {
+      std::unique_ptr<RDKit::ROMol> stripped(RDKit::deleteSubstructs(*mol, *pat.aliphatic_rings));
+      RDKit::VECT_INT_VECT rings;
+      RDKit::MolOps::findSSSR(*stripped, rings);  // len(Chem.GetSSSR(...))
+      props[6] = static_cast<double>(rings.size());
+    }
+    int alerts = 0;
+    for (const auto& q : pat.alerts) {
+      RDKit::MatchVectType match;
+      alerts += RDKit::SubstructMatch(*mol, *q, match) ? 1 : 0;
+    }
+    props[7] = alerts;
 
-  double t = 0, wsum = 0;
-  for (size_t i = 0; i < props.size(); ++i) {
-    t += kWeightMean[i] * std::log(ads(props[i], kAds[i]));
-    wsum += kWeightMean[i];
-  }
-  return std::exp(t / wsum);
+    double t = 0, wsum = 0;
+    for (size_t i = 0; i < props.size(); ++i) {
+      t += kWeightMean[i] * std::log(ads(props[i], kAds[i]));
+      wsum += kWeightMean[i];
+    }
+    return std::exp(t / wsum);
+  });
 }
 
 }  // namespace retort::chem

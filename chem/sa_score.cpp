@@ -18,6 +18,7 @@
 
 #include "chem/data_files.h"
 #include "chem/descriptors.h"
+#include "chem/guard.h"
 
 namespace retort::chem {
 namespace {
@@ -93,51 +94,53 @@ double fragment_score(uint32_t id) {
 }  // namespace
 
 double sa_score(const Molecule& molecule) {
-  const RDKit::ROMol& m = molecule.rdkit();
-  // Fragment score: unhashed Morgan radius-2 counts (GetMorganFingerprint(m, 2)), ids in ascending order.
-  std::unique_ptr<RDKit::SparseIntVect<std::uint32_t>> fp(RDKit::MorganFingerprints::getFingerprint(m, 2));
-  const auto& fps = fp->getNonzeroElements();
-  double score1 = 0.;
-  int nf = 0;
-  for (const auto& [bit, v] : fps) {
-    nf += v;
-    score1 += fragment_score(bit) * v;
-  }
-  if (nf == 0) throw ChemError("SA score of a molecule with no atoms");
-  score1 /= nf;
+  return guarded("SA score", molecule, [&] {
+    const RDKit::ROMol& m = molecule.rdkit();
+    // Fragment score: unhashed Morgan radius-2 counts (GetMorganFingerprint(m, 2)), ids in ascending order.
+    std::unique_ptr<RDKit::SparseIntVect<std::uint32_t>> fp(RDKit::MorganFingerprints::getFingerprint(m, 2));
+    const auto& fps = fp->getNonzeroElements();
+    double score1 = 0.;
+    int nf = 0;
+    for (const auto& [bit, v] : fps) {
+      nf += v;
+      score1 += fragment_score(bit) * v;
+    }
+    if (nf == 0) throw ChemError("SA score of a molecule with no atoms");
+    score1 /= nf;
 
-  // Features score.
-  const int n_atoms = static_cast<int>(m.getNumAtoms());
-  const int n_chiral = molecule.stereocentres();  // FindMolChiralCenters(m, includeUnassigned=True)
-  const int n_bridgeheads = static_cast<int>(RDKit::Descriptors::calcNumBridgeheadAtoms(m));
-  const int n_spiro = static_cast<int>(RDKit::Descriptors::calcNumSpiroAtoms(m));
-  int n_macrocycles = 0;
-  for (const auto& ring : m.getRingInfo()->atomRings()) {
-    if (ring.size() > 8) ++n_macrocycles;
-  }
-  const double size_penalty = std::pow(static_cast<double>(n_atoms), 1.005) - n_atoms;
-  const double stereo_penalty = std::log10(n_chiral + 1);
-  const double spiro_penalty = std::log10(n_spiro + 1);
-  const double bridge_penalty = std::log10(n_bridgeheads + 1);
-  double macrocycle_penalty = 0.;
-  if (n_macrocycles > 0) macrocycle_penalty = std::log10(2);
-  const double score2 = 0. - size_penalty - stereo_penalty - spiro_penalty - bridge_penalty - macrocycle_penalty;
+    // Features score.
+    const int n_atoms = static_cast<int>(m.getNumAtoms());
+    const int n_chiral = molecule.stereocentres();  // FindMolChiralCenters(m, includeUnassigned=True)
+    const int n_bridgeheads = static_cast<int>(RDKit::Descriptors::calcNumBridgeheadAtoms(m));
+    const int n_spiro = static_cast<int>(RDKit::Descriptors::calcNumSpiroAtoms(m));
+    int n_macrocycles = 0;
+    for (const auto& ring : m.getRingInfo()->atomRings()) {
+      if (ring.size() > 8) ++n_macrocycles;
+    }
+    const double size_penalty = std::pow(static_cast<double>(n_atoms), 1.005) - n_atoms;
+    const double stereo_penalty = std::log10(n_chiral + 1);
+    const double spiro_penalty = std::log10(n_spiro + 1);
+    const double bridge_penalty = std::log10(n_bridgeheads + 1);
+    double macrocycle_penalty = 0.;
+    if (n_macrocycles > 0) macrocycle_penalty = std::log10(2);
+    const double score2 = 0. - size_penalty - stereo_penalty - spiro_penalty - bridge_penalty - macrocycle_penalty;
 
-  // Fingerprint-density correction (sascorer 1.1).
-  double score3 = 0.;
-  const int n_fps = static_cast<int>(fps.size());
-  if (n_atoms > n_fps) score3 = std::log(static_cast<double>(n_atoms) / n_fps) * .5;
+    // Fingerprint-density correction (sascorer 1.1).
+    double score3 = 0.;
+    const int n_fps = static_cast<int>(fps.size());
+    if (n_atoms > n_fps) score3 = std::log(static_cast<double>(n_atoms) / n_fps) * .5;
 
-  double sascore = score1 + score2 + score3;
-  const double min = -4.0, max = 2.5;
-  sascore = 11. - (sascore - min + 1) / (max - min) * 9.;
-  if (sascore > 8.) sascore = 8. + std::log(sascore + 1. - 9.);
-  if (sascore > 10.) {
-    sascore = 10.0;
-  } else if (sascore < 1.) {
-    sascore = 1.0;
-  }
-  return sascore;
+    double sascore = score1 + score2 + score3;
+    const double min = -4.0, max = 2.5;
+    sascore = 11. - (sascore - min + 1) / (max - min) * 9.;
+    if (sascore > 8.) sascore = 8. + std::log(sascore + 1. - 9.);
+    if (sascore > 10.) {
+      sascore = 10.0;
+    } else if (sascore < 1.) {
+      sascore = 1.0;
+    }
+    return sascore;
+  });
 }
 
 }  // namespace retort::chem

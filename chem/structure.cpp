@@ -14,20 +14,23 @@
 #include <bit>
 #include <memory>
 
+#include "chem/guard.h"
 #include "chem/rdkit_log.h"
 
 namespace retort::chem {
 
 Fingerprint morgan_fingerprint(const Molecule& mol, int radius, int bits) {
-  if (radius < 0 || radius > 10) throw ChemError("morgan_fingerprint: radius must be 0..10, got " + std::to_string(radius));
-  if (bits <= 0 || bits > (1 << 24)) throw ChemError("morgan_fingerprint: bits must be 1..16777216, got " + std::to_string(bits));
-  std::unique_ptr<ExplicitBitVect> bv(RDKit::MorganFingerprints::getFingerprintAsBitVect(
-      mol.rdkit(), static_cast<unsigned>(radius), static_cast<unsigned>(bits)));
-  Fingerprint fp((static_cast<size_t>(bits) + 63) / 64, 0);
-  std::vector<int> on;
-  bv->getOnBits(on);
-  for (int bit : on) fp[static_cast<size_t>(bit) / 64] |= uint64_t{1} << (bit % 64);
-  return fp;
+  return guarded("Morgan fingerprint", mol, [&] {
+    if (radius < 0 || radius > 10) throw ChemError("morgan_fingerprint: radius must be 0..10, got " + std::to_string(radius));
+    if (bits <= 0 || bits > (1 << 24)) throw ChemError("morgan_fingerprint: bits must be 1..16777216, got " + std::to_string(bits));
+    std::unique_ptr<ExplicitBitVect> bv(RDKit::MorganFingerprints::getFingerprintAsBitVect(
+        mol.rdkit(), static_cast<unsigned>(radius), static_cast<unsigned>(bits)));
+    Fingerprint fp((static_cast<size_t>(bits) + 63) / 64, 0);
+    std::vector<int> on;
+    bv->getOnBits(on);
+    for (int bit : on) fp[static_cast<size_t>(bit) / 64] |= uint64_t{1} << (bit % 64);
+    return fp;
+  });
 }
 
 double tanimoto(const Fingerprint& a, const Fingerprint& b) {
@@ -44,13 +47,15 @@ double tanimoto(const Fingerprint& a, const Fingerprint& b) {
 }
 
 std::string murcko_scaffold(const Molecule& mol) {
-  std::unique_ptr<RDKit::ROMol> scaffold(RDKit::MurckoDecompose(mol.rdkit()));
-  if (!scaffold) return "";
-  // As GetScaffoldForMol: clear computed props, update the property cache, symmetrised SSSR.
-  scaffold->clearComputedProps();
-  scaffold->updatePropertyCache();
-  RDKit::MolOps::symmetrizeSSSR(*scaffold);
-  return RDKit::MolToSmiles(*scaffold, /*doIsomericSmiles=*/false);
+  return guarded("Murcko scaffold", mol, [&] {
+    std::unique_ptr<RDKit::ROMol> scaffold(RDKit::MurckoDecompose(mol.rdkit()));
+    if (!scaffold) return std::string();
+    // As GetScaffoldForMol: clear computed props, update the property cache, symmetrised SSSR.
+    scaffold->clearComputedProps();
+    scaffold->updatePropertyCache();
+    RDKit::MolOps::symmetrizeSSSR(*scaffold);
+    return RDKit::MolToSmiles(*scaffold, /*doIsomericSmiles=*/false);
+  });
 }
 
 SmartsPattern SmartsPattern::parse(const std::string& smarts) {
@@ -81,13 +86,17 @@ SmartsPattern SmartsPattern::parse(const std::string& smarts) {
 }
 
 bool SmartsPattern::matches(const Molecule& mol) const {
-  RDKit::MatchVectType match;
-  return RDKit::SubstructMatch(mol.rdkit(), *query_, match);
+  return guarded("SMARTS match", mol, [&] {
+    RDKit::MatchVectType match;
+    return RDKit::SubstructMatch(mol.rdkit(), *query_, match);
+  });
 }
 
 int SmartsPattern::count_matches(const Molecule& mol) const {
-  std::vector<RDKit::MatchVectType> matches;
-  return static_cast<int>(RDKit::SubstructMatch(mol.rdkit(), *query_, matches, /*uniquify=*/true));
+  return guarded("SMARTS match", mol, [&] {
+    std::vector<RDKit::MatchVectType> matches;
+    return static_cast<int>(RDKit::SubstructMatch(mol.rdkit(), *query_, matches, /*uniquify=*/true));
+  });
 }
 
 }  // namespace retort::chem
