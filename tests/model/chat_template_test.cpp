@@ -43,10 +43,10 @@ TEST(ChatTemplate, HandCheckedToolCallAndToolResponses) {
 }
 
 TEST(ChatTemplate, JinjaTextIsTrlsQwen2_5Template) {
-  auto r = testing::run_command(testing::quote(RETORT_PYTHON) +
+  auto r = tokenizer_testing::run_command(tokenizer_testing::quote(RETORT_PYTHON) +
                                 " -c 'import os, trl; print(os.path.dirname(trl.__file__), end=\"\")'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  std::string shipped = testing::read_file(r.output + "/chat_templates/qwen2_5.jinja");
+  std::string shipped = tokenizer_testing::read_file(r.output + "/chat_templates/qwen2_5.jinja");
   ASSERT_GT(shipped.size(), 1000u) << r.output;
   EXPECT_EQ(std::string(ChatTemplate::qwen2_5_jinja()), shipped);
 }
@@ -130,12 +130,12 @@ TEST(ChatTemplate, EqualsTransformersApplyChatTemplate) {
   add(ojson::array({ojson{{"role", "user"}, {"content", ""}}}), ojson::array(), true);  // empty tools: no tools block
   add(ojson::array({ojson{{"role", "user"}, {"content", "Émile’s β-blocker dose? 中文 😀\n\n  trailing  "}}}), nullptr, true);
 
-  auto dir = testing::fresh_temp_dir("retort_chat_template");
-  testing::write_file(dir / "cases.json", cases.dump());
-  auto r = testing::run_python_script("tokenizer_chat_reference.py",
-                                      testing::quote((dir / "cases.json").string()) + " " + testing::quote((dir / "out.json").string()));
+  auto dir = tokenizer_testing::fresh_temp_dir("retort_chat_template");
+  tokenizer_testing::write_file(dir / "cases.json", cases.dump());
+  auto r = tokenizer_testing::run_python_script("tokenizer_chat_reference.py",
+                                      tokenizer_testing::quote((dir / "cases.json").string()) + " " + tokenizer_testing::quote((dir / "out.json").string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto expected = nlohmann::json::parse(testing::read_file(dir / "out.json"));
+  auto expected = nlohmann::json::parse(tokenizer_testing::read_file(dir / "out.json"));
   ASSERT_EQ(expected.size(), cases.size());
   for (std::size_t i = 0; i < cases.size(); ++i) {
     std::vector<ChatMessage> messages;

@@ -13,12 +13,12 @@ using ojson = nlohmann::ordered_json;
 
 TEST(TokenizerConfig, LoadsInTransformersAndAgreesWithRetort) {
   auto tokenizer = Tokenizer::tiny_default();
-  auto dir = testing::fresh_temp_dir("retort_tokenizer_config");
+  auto dir = tokenizer_testing::fresh_temp_dir("retort_tokenizer_config");
   std::filesystem::copy_file(Tokenizer::tiny_default_path(), dir / "tokenizer.json");
   ojson config = make_tokenizer_config(tokenizer);
   EXPECT_EQ(config["eos_token"], "<|im_end|>");
   EXPECT_EQ(config["pad_token"], "<|pad|>");
-  testing::write_file(dir / "tokenizer_config.json", config.dump(2));
+  tokenizer_testing::write_file(dir / "tokenizer_config.json", config.dump(2));
 
   const std::vector<std::string> texts{"CC(=O)Oc1ccccc1C(=O)O", "A 45-year-old man with β-blocker use.  \n",
                                        "<think>polar</think><answer>-1.2</answer><|im_end|>", "Émile 中文 😀"};
@@ -28,10 +28,10 @@ TEST(TokenizerConfig, LoadsInTransformersAndAgreesWithRetort) {
       {"role": "tool", "content": "-0.0014"}])");
   const ojson tools = ojson::parse(R"([{"type": "function", "function": {"name": "logp", "description": "Crippen logP",
       "parameters": {"type": "object", "properties": {"smiles": {"type": "string"}}, "required": ["smiles"]}}}])");
-  testing::write_file(dir / "input.json", ojson{{"texts", texts}, {"messages", messages}, {"tools", tools}}.dump());
+  tokenizer_testing::write_file(dir / "input.json", ojson{{"texts", texts}, {"messages", messages}, {"tools", tools}}.dump());
 
-  auto r = testing::run_python_script("tokenizer_hf_load.py",
-                                      testing::quote(dir.string()) + " " + testing::quote((dir / "input.json").string()));
+  auto r = tokenizer_testing::run_python_script("tokenizer_hf_load.py",
+                                      tokenizer_testing::quote(dir.string()) + " " + tokenizer_testing::quote((dir / "input.json").string()));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // transformers may print warnings before the JSON: parse from the first '{' of the last line.
   std::string last_line = r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1);

@@ -26,8 +26,8 @@ struct Reference {
 class TokenizerParity : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(testing::fresh_temp_dir("retort_tokenizer_parity"));
-    auto built = testing::run_python_script("tokenizer_reference.py", "build " + testing::quote(dir_->string()));
+    dir_ = new fs::path(tokenizer_testing::fresh_temp_dir("retort_tokenizer_parity"));
+    auto built = tokenizer_testing::run_python_script("tokenizer_reference.py", "build " + tokenizer_testing::quote(dir_->string()));
     ASSERT_EQ(built.exit_code, 0) << built.output;
     qwen_ = new Reference{*dir_ / "tokenizer.json", {}};
     qwen_->expected = expectations(qwen_->tokenizer_json, *dir_ / "expected_qwen.json");
@@ -39,10 +39,10 @@ class TokenizerParity : public ::testing::Test {
     delete dir_;
   }
   static json expectations(const fs::path& tokenizer_json, const fs::path& out) {
-    auto r = testing::run_python_script("tokenizer_reference.py",
-                                        "expect " + testing::quote(tokenizer_json.string()) + " " + testing::quote(out.string()));
+    auto r = tokenizer_testing::run_python_script("tokenizer_reference.py",
+                                        "expect " + tokenizer_testing::quote(tokenizer_json.string()) + " " + tokenizer_testing::quote(out.string()));
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    return json::parse(testing::read_file(out));
+    return json::parse(tokenizer_testing::read_file(out));
   }
 
   // The tiny tokenizer's expectations, computed on first use (the asset must exist).
@@ -114,7 +114,7 @@ TEST_F(TokenizerParity, Qwen2StyleVocabEqualsTokenizers) {
 
 // Older tokenizer.json files (Qwen2's among them) write merges as "left right" strings.
 TEST_F(TokenizerParity, LegacyStringMergesEncodeTheSame) {
-  json file = json::parse(testing::read_file(qwen_->tokenizer_json));
+  json file = json::parse(tokenizer_testing::read_file(qwen_->tokenizer_json));
   json merges = json::array();
   for (const auto& m : file["model"]["merges"]) merges.push_back(m[0].get<std::string>() + " " + m[1].get<std::string>());
   ASSERT_GT(merges.size(), 100u);

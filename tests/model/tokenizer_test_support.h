@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-namespace retort::model::testing {
+namespace retort::model::tokenizer_testing {
 
 struct CommandResult {
   int exit_code;
@@ -52,4 +52,4 @@ inline std::filesystem::path fresh_temp_dir(const std::string& name) {
   return dir;
 }
 
-}  // namespace retort::model::testing
+}  // namespace retort::model::tokenizer_testing
