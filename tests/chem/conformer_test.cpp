@@ -131,6 +131,14 @@ TEST_P(ConformerBothMethods, KeepsTetrahedralStereo) {
   EXPECT_LT(vl, 0);
 }
 
+TEST_P(ConformerBothMethods, KeepsDoubleBondStereo) {
+  // 1,2-difluoroethylene: F...F about 3.5 A across a trans double bond, about 2.8 A in the cis isomer.
+  auto trans = parse_xyz(conformer_xyz(Molecule::from_smiles("F/C=C/F"), GetParam()));
+  auto cis = parse_xyz(conformer_xyz(Molecule::from_smiles("F/C=C\\F"), GetParam()));
+  EXPECT_GT(dist(trans[0], trans[3]), 3.3);
+  EXPECT_LT(dist(cis[0], cis[3]), 3.0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Conformer, ConformerBothMethods,
                          ::testing::Values(ConformerMethod::openbabel_mmff94, ConformerMethod::rdkit_etkdg),
                          [](const ::testing::TestParamInfo<ConformerMethod>& info) {

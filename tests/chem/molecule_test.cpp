@@ -35,6 +35,14 @@ TEST(Molecule, CanonicalSmilesIsomericAndNot) {
   EXPECT_EQ(Molecule::from_smiles("c1ccccc1O").canonical_smiles(), Molecule::from_smiles("Oc1ccccc1").canonical_smiles());
 }
 
+TEST(Molecule, InchiKeysKnownAnswers) {
+  // PubChem InChIKeys: caffeine, sodium benzoate (charged salt), trans and cis 1,2-difluoroethylene.
+  EXPECT_EQ(Molecule::from_smiles("CN1C=NC2=C1C(=O)N(C(=O)N2C)C").inchikey(), "RYYVLZVUVIJVGH-UHFFFAOYSA-N");
+  EXPECT_EQ(Molecule::from_smiles("c1ccccc1C(=O)[O-].[Na+]").inchikey(), "WXMKPNITSTVMEF-UHFFFAOYSA-M");
+  EXPECT_EQ(Molecule::from_smiles("F/C=C/F").inchikey(), "WFLOTYSKFUPZQB-OWOJBTEDSA-N");
+  EXPECT_EQ(Molecule::from_smiles("F/C=C\\F").inchikey(), "WFLOTYSKFUPZQB-UPHRSURJSA-N");
+}
+
 TEST(Molecule, StereocentresCountUnassigned) {
   // FindMolChiralCenters(includeUnassigned=True): 2-butanol has one, glucose (open SMILES) has five.
   EXPECT_EQ(Molecule::from_smiles("CCC(C)O").stereocentres(), 1);
