@@ -61,7 +61,9 @@ message(STATUS "retort: CUDA kernels ${RETORT_WITH_CUDA}")
 
 find_package(Torch REQUIRED)
 add_library(retort_torch INTERFACE)
-target_link_libraries(retort_torch INTERFACE ${TORCH_LIBRARIES})
+# stdc++ first: libtorch.so exports its own std::filesystem functions, and its remove_all crashes (null
+# call) with GCC 12's libstdc++; naming libstdc++ before libtorch makes the dynamic linker bind the system's.
+target_link_libraries(retort_torch INTERFACE stdc++ ${TORCH_LIBRARIES})
 target_compile_options(retort_torch INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-Wno-unused-parameter -Wno-missing-field-initializers>)
 if(RETORT_WITH_CUDA)
   target_compile_definitions(retort_torch INTERFACE RETORT_WITH_CUDA=1)
