@@ -24,8 +24,14 @@ double expected_reward(const at::Tensor& W) {
   return probs.diagonal().mean().item<double>();
 }
 
-// Steps until the expected reward first exceeds 0.9 (kMaxSteps + 1 if never).
-int64_t steps_to_solve(const std::string& loss_name, uint64_t seed) {
+struct TrainingResult {
+  int64_t steps = 0;          // steps run (the first step whose expected reward exceeded 0.9, when stopping there)
+  double final_reward = 0.0;  // expected reward after the last step
+};
+
+// Trains until the expected reward exceeds 0.9 or MAX_STEPS; ADVANTAGE_SIGN -1 is the negative control.
+TrainingResult train(const std::string& loss_name, uint64_t seed, double advantage_sign = 1.0,
+                     int64_t max_steps = kMaxSteps) {
   at::manual_seed(seed);
   auto W = at::zeros({kPrompts, kDigits}, at::kDouble).requires_grad_(true);
   OptimizerOptions oo;
@@ -36,7 +42,7 @@ int64_t steps_to_solve(const std::string& loss_name, uint64_t seed) {
   PolicyOptimizer optimizer({W}, oo);
   auto prompts = at::arange(kPrompts, at::kLong).repeat_interleave(kGroup);  // (B,)
   auto group_ids = prompts.clone();
-  for (int64_t step = 1; step <= kMaxSteps; ++step) {
+  for (int64_t step = 1; step <= max_steps; ++step) {
     at::Tensor tokens, old_logp;
     {
       at::NoGradGuard no_grad;
@@ -45,23 +51,23 @@ int64_t steps_to_solve(const std::string& loss_name, uint64_t seed) {
     }
     auto rewards = (tokens == prompts).to(at::kDouble);
     auto mask = at::ones({kPrompts * kGroup, 1}, at::kDouble);
-    auto advantages = compute_advantages("grpo", {rewards, group_ids, mask, {}, {}, {}});
+    auto advantages = advantage_sign * compute_advantages("grpo", {rewards, group_ids, mask, {}, {}, {}});
     for (int64_t epoch = 0; epoch < kEpochs; ++epoch) {
       PolicyLossInputs in;
       in.logp = at::log_softmax(W, -1).index({prompts, tokens}).unsqueeze(1);
       in.old_logp = old_logp;
       in.advantages = advantages;
       in.mask = mask;
-      in.rewards = rewards;
+      in.rewards = advantage_sign > 0 ? rewards : 1 - rewards;
       in.group_ids = group_ids;
       auto out = compute_policy_loss(loss_name, in);
       out.loss.backward();
       auto report = optimizer.step(out.loss.item<double>());
       EXPECT_FALSE(report.skipped);
     }
-    if (expected_reward(W) > 0.9) return step;
+    if (advantage_sign > 0 && expected_reward(W) > 0.9) return {step, expected_reward(W)};
   }
-  return kMaxSteps + 1;
+  return {max_steps + 1, expected_reward(W)};
 }
 
 class BanditLearns : public ::testing::TestWithParam<std::string> {};
@@ -69,10 +75,18 @@ class BanditLearns : public ::testing::TestWithParam<std::string> {};
 TEST_P(BanditLearns, ExpectedRewardRisesFromChanceAbove09) {
   EXPECT_NEAR(expected_reward(at::zeros({kPrompts, kDigits}, at::kDouble)), 0.1, 1e-12);  // chance
   for (uint64_t seed : {1u, 2u}) {
-    const int64_t steps = steps_to_solve(GetParam(), seed);
+    const int64_t steps = train(GetParam(), seed).steps;
     std::cout << "bandit " << GetParam() << " seed " << seed << ": expected reward > 0.9 after " << steps << " steps\n";
     EXPECT_LE(steps, kMaxSteps) << GetParam() << " did not learn the digit task";
   }
+}
+
+// The same loop with the advantages (and REAL's labels) negated must drive the reward below chance:
+// the task is not solved by anything but the loss's gradient direction.
+TEST_P(BanditLearns, NegatedAdvantagesUnlearn) {
+  const double reward = train(GetParam(), 1, -1.0, 30).final_reward;
+  std::cout << "bandit " << GetParam() << " negated: expected reward " << reward << " after 30 steps\n";
+  EXPECT_LT(reward, 0.05);
 }
 
 INSTANTIATE_TEST_SUITE_P(Losses, BanditLearns,

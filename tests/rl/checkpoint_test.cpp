@@ -218,3 +218,13 @@ TEST(TrainerState, RoundTripRestoresEveryStream) {
   EXPECT_THROW(read_trainer_state(manager.path_for(99)), retort::IoError);
   remove_tree(root);
 }
+
+TEST(Checkpoint, StdFilesystemRemoveAllWorksInATorchBinary) {
+  // Regression: libtorch.so exports a std::filesystem::remove_all that crashes with GCC 12's
+  // libstdc++; cmake/Dependencies.cmake links libstdc++ ahead of libtorch so the system's is bound.
+  auto dir = fresh_dir("std_remove_all");
+  fs::create_directories(dir / "a" / "b");
+  write_file_durably(dir / "a" / "b" / "f", "x");
+  EXPECT_EQ(fs::remove_all(dir), 4u);
+  EXPECT_FALSE(fs::exists(dir));
+}
