@@ -9,7 +9,11 @@
 #include <GraphMol/SmilesParse/SmilesParse.h>
 #include <GraphMol/Substruct/SubstructMatch.h>
 
+#include <GraphMol/QueryAtom.h>
+#include <Query/EqualityQuery.h>
+
 #include <array>
+#include <bitset>
 #include <cmath>
 #include <memory>
 #include <vector>
@@ -98,9 +102,68 @@ QueryList compile(const char* const* begin, const char* const* end) {
   return out;
 }
 
+// Elements (atomic numbers 0..127) an atom may have; all set = unknown / any.
+using ElementSet = std::bitset<128>;
+
+// A superset of the elements a SMARTS atom query can match: element tests give their element, AND
+// keeps the intersection of what its known children allow, OR the union; anything else (negations,
+// charges, ring tests, recursion, ...) allows every element. Used only to skip alerts that cannot
+// match, so it must never be too small.
+ElementSet possible_elements(const RDKit::QueryAtom::QUERYATOM_QUERY* q) {
+  ElementSet any;
+  any.set();
+  if (!q || q->getNegation()) return any;
+  const std::string& what = q->getDescription();
+  if (what == "AtomAtomicNum" || what == "AtomType") {
+    auto eq = dynamic_cast<const Queries::EqualityQuery<int, RDKit::Atom const*, true>*>(q);
+    if (!eq) return any;
+    int val = eq->getVal();
+    int element = what == "AtomType" && val > 1000 ? val - 1000 : val;  // QueryOps makeAtomType
+    if (element < 0 || element >= 128) return any;
+    ElementSet one;
+    one.set(static_cast<size_t>(element));
+    return one;
+  }
+  if (what == "AtomAnd") {
+    ElementSet out = any;
+    for (auto it = q->beginChildren(); it != q->endChildren(); ++it) out &= possible_elements(it->get());
+    return out;
+  }
+  if (what == "AtomOr") {
+    ElementSet out;
+    for (auto it = q->beginChildren(); it != q->endChildren(); ++it) out |= possible_elements(it->get());
+    return out;
+  }
+  return any;
+}
+
+struct Alert {
+  std::unique_ptr<RDKit::ROMol> query;
+  std::vector<ElementSet> atom_elements;  // per query atom
+};
+
+std::vector<Alert> compile_alerts() {
+  std::vector<Alert> alerts;
+  for (auto& q : compile(std::begin(kStructuralAlertSmarts), std::end(kStructuralAlertSmarts))) {
+    Alert a;
+    for (const auto* atom : q->atoms()) {
+      ElementSet e;
+      if (atom->hasQuery()) {
+        e = possible_elements(static_cast<const RDKit::QueryAtom*>(atom)->getQuery());
+      } else {
+        e.set(static_cast<size_t>(atom->getAtomicNum()) % 128);
+      }
+      a.atom_elements.push_back(e);
+    }
+    a.query = std::move(q);
+    alerts.push_back(std::move(a));
+  }
+  return alerts;
+}
+
 struct QedPatterns {
   QueryList acceptors = compile(std::begin(kAcceptorSmarts), std::end(kAcceptorSmarts));
-  QueryList alerts = compile(std::begin(kStructuralAlertSmarts), std::end(kStructuralAlertSmarts));
+  std::vector<Alert> alerts = compile_alerts();
   std::unique_ptr<RDKit::ROMol> aliphatic_rings{RDKit::SmartsToMol("[$([A;R][!a])]")};
 };
 
@@ -142,10 +205,16 @@ double qed(const Molecule& molecule) {
       RDKit::MolOps::findSSSR(*stripped, rings);  // len(Chem.GetSSSR(...))
       props[6] = static_cast<double>(rings.size());
     }
+    // Alerts: an alert needing an element the molecule lacks cannot match; skip its search.
+    ElementSet present;
+    for (const auto* atom : mol->atoms()) present.set(static_cast<size_t>(atom->getAtomicNum()) % 128);
     int alerts = 0;
-    for (const auto& q : pat.alerts) {
+    for (const auto& alert : pat.alerts) {
+      bool possible = true;
+      for (const auto& e : alert.atom_elements) possible = possible && (e & present).any();
+      if (!possible) continue;
       RDKit::MatchVectType match;
-      alerts += RDKit::SubstructMatch(*mol, *q, match) ? 1 : 0;
+      alerts += RDKit::SubstructMatch(*mol, *alert.query, match) ? 1 : 0;
     }
     props[7] = alerts;
 
