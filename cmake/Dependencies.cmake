@@ -26,7 +26,10 @@ foreach(c ${RETORT_RDKIT_COMPONENTS})
 endforeach()
 target_include_directories(RDKit INTERFACE /usr/include/rdkit)
 target_link_libraries(RDKit INTERFACE Boost::boost PkgConfig::CAIRO)
-target_compile_definitions(RDKit INTERFACE RDK_BUILD_CAIRO_SUPPORT)
+# As /usr/include/rdkit/RDGeneral/RDConfig.h, which RDKit's headers do not include themselves: without
+# RDK_BUILD_THREADSAFE_SSS, QueryOps.h drops RecursiveStructureQuery's mutex (a different class
+# layout from the library's) and the MMFF/UFF builders' call_once guards.
+target_compile_definitions(RDKit INTERFACE RDK_BUILD_CAIRO_SUPPORT RDK_BUILD_THREADSAFE_SSS)
 
 # LibTorch from the pinned wheel: CMake finds it through torch.utils.cmake_prefix_path.
 execute_process(COMMAND ${RETORT_PYTHON} -c "import torch.utils; print(torch.utils.cmake_prefix_path)"
