@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
 #include "chem/descriptors.h"
+#include "chem/functional_groups.h"
+#include "chem/structure.h"
 #include "molecule_rdkit_reference.h"
 
 using namespace retort::chem;
@@ -111,4 +114,39 @@ TEST(Descriptors, EqualPythonRdkitOnUnusualMolecules) {
     EXPECT_NEAR(d.sa_score, r.d(21), 1e-9);
   }
   std::filesystem::remove(path);
+}
+
+TEST(Descriptors, SameValuesFromSeveralThreads) {
+  // QED alerts, Crippen types and functional groups are shared compiled SMARTS (some recursive):
+  // four threads on their own molecules must get the single-threaded answers.
+  auto smiles = read_smiles(zinc_1000_path());
+  ASSERT_GE(smiles.size(), 200u);
+  smiles.resize(200);
+  struct Values {
+    double qed, sa, logp;
+    size_t groups;
+    std::string scaffold;
+  };
+  auto values_of = [](const std::string& s) {
+    auto m = Molecule::from_smiles(s);
+    auto d = compute_descriptors(m);
+    return Values{d.qed, d.sa_score, d.logp, functional_groups(m).size(), murcko_scaffold(m)};
+  };
+  std::vector<Values> expected;
+  for (const auto& s : smiles) expected.push_back(values_of(s));
+  std::vector<int> wrong(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = static_cast<size_t>(t); i < smiles.size(); i += 2) {  // threads overlap on molecules
+        Values v = values_of(smiles[i]);
+        const Values& e = expected[i];
+        if (v.qed != e.qed || v.sa != e.sa || v.logp != e.logp || v.groups != e.groups || v.scaffold != e.scaffold) {
+          ++wrong[t];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(wrong[t], 0) << "thread " << t;
 }
