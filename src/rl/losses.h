@@ -45,9 +45,11 @@ struct PolicyLossInputs {
   at::Tensor advantages;  // (B, T), from compute_advantages
   at::Tensor mask;        // (B, T) 0/1 loss mask
   at::Tensor ref_logp;    // (B, T) optional: log pi_ref, needed when kl_coef > 0
-  at::Tensor entropy;     // (B, T) optional: per-token entropy (for the bonus and the metric)
-  at::Tensor rewards;     // (B,) only for `real` (labels)
-  at::Tensor group_ids;   // (B,) only for `real`
+  at::Tensor entropy;     // (B, T) optional: per-token entropy; the bonus acts only if it carries grad (not detached)
+  // `real` only: labels and prompts. Every group must sit whole in one call (micro-batch); its loss is the
+  // mean over that call's groups with both outcomes (normalizers do not apply).
+  at::Tensor rewards;     // (B,)
+  at::Tensor group_ids;   // (B,)
 };
 
 struct PolicyLossOptions {
