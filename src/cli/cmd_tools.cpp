@@ -1,20 +1,77 @@
-// `retort tools`: the tool registry from the shell (list, call).
+// `retort tools`: the tool registry from the shell (list, call). `call` prints exactly the JSON object the
+// model would read inside <tool_response> (without truncation) and exits 0 whether the call succeeded or not.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
+#include "tools/default_tools.h"
+#include "tools/tool_response.h"
 
 namespace retort::cli {
 namespace {
 
-int run(const std::vector<std::string>& argv) { return not_implemented("tools"); }
+int run(const std::vector<std::string>& argv) {
+  Args args(argv);
+  args.allow_only({"args", "timeout-s"});
+  const auto& positionals = args.positionals();
+  if (positionals.empty()) throw UsageError("expected a subcommand: list or call");
+  const std::string& action = positionals[0];
+  auto registry = tools::make_default_registry();
+
+  if (action == "list") {
+    if (positionals.size() != 1) throw UsageError("list takes no arguments");
+    if (args.get("args")) throw UsageError("--args belongs to call");
+    std::cout << registry.schemas().dump(2) << "\n";
+    return 0;
+  }
+  if (action != "call") throw UsageError("unknown subcommand '" + action + "' (expected list or call)");
+  if (positionals.size() != 2) throw UsageError("call needs exactly one tool NAME");
+  const std::string& name = positionals[1];
+  double timeout_s = 60;
+  if (auto t = args.get("timeout-s")) {
+    char* end = nullptr;
+    timeout_s = std::strtod(t->c_str(), &end);
+    if (end == t->c_str() || *end != '\0' || !(timeout_s > 0) || timeout_s > 3600)
+      throw UsageError("--timeout-s must be a number of seconds in (0, 3600], got '" + *t + "'");
+  }
+  // Bad JSON in --args is a result the model would also get, not a usage error.
+  tools::ToolResult result;
+  std::string text = args.get("args").value_or("{}");
+  nlohmann::json call_args;
+  try {
+    call_args = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    auto close = what.find("] ");
+    result = tools::ToolResult::failure("malformed JSON in --args: " +
+                                        (close == std::string::npos ? what : what.substr(close + 2)));
+  }
+  if (result.error.empty()) {
+    auto deadline = tools::Deadline::after(std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000)));
+    result = registry.call(name, call_args, deadline);
+  }
+  std::cout << tools::python_style_json(result.to_json()) << std::endl;
+  // A call abandoned at its deadline may still be running; leave without running static destructors under it.
+  if (tools::abandoned_calls_running() > 0) std::_Exit(0);
+  return 0;
+}
 
 }  // namespace
 
 Command tools_command() {
   return {"tools", "the tool registry from the shell (list, call)",
           "usage: retort tools list\n"
-          "       retort tools call NAME --args JSON\n"
+          "       retort tools call NAME --args JSON [--timeout-s SECONDS]\n"
           "\n"
-          "list prints every tool with its JSON schema; call prints {\"ok\": true, \"result\": ...} or\n"
-          "{\"ok\": false, \"error\": \"...\"} (exactly what the model would see) and exits 0 either way.\n",
+          "list prints every tool's schema as a JSON array of {\"type\": \"function\", \"function\": {\"name\",\n"
+          "\"description\", \"parameters\"}} (the Qwen/Hermes tools format the system prompt uses).\n"
+          "call runs one tool (default --args {}; --timeout-s 60) and prints one JSON line,\n"
+          "{\"ok\": true, \"result\": ...} or {\"ok\": false, \"error\": \"...\"} - exactly what the model would\n"
+          "read - and exits 0 either way: an unknown tool, bad JSON or bad arguments are ok=false results.\n",
           run};
 }
 
