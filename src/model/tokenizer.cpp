@@ -3,7 +3,6 @@
 #include "model/tokenizer.h"
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -136,7 +135,9 @@ Tokenizer Tokenizer::from_file(const std::string& path) {
 
 std::string Tokenizer::tiny_default_path() {
   if (const char* env = std::getenv("RETORT_TINY_TOKENIZER"); env != nullptr && *env != '\0') return env;
-  return (std::filesystem::path(__FILE__).parent_path() / "assets" / "tiny_tokenizer.json").string();
+  // Plain string work: libtorch exports its own std::filesystem symbols, which binaries linking it may bind to.
+  std::string source = __FILE__;
+  return source.substr(0, source.find_last_of('/') + 1) + "assets/tiny_tokenizer.json";
 }
 
 Tokenizer Tokenizer::tiny_default() { return from_file(tiny_default_path()); }

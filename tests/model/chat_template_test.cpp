@@ -130,10 +130,10 @@ TEST(ChatTemplate, EqualsTransformersApplyChatTemplate) {
   add(ojson::array({ojson{{"role", "user"}, {"content", ""}}}), ojson::array(), true);  // empty tools: no tools block
   add(ojson::array({ojson{{"role", "user"}, {"content", "Émile’s β-blocker dose? 中文 😀\n\n  trailing  "}}}), nullptr, true);
 
-  auto dir = tokenizer_testing::fresh_temp_dir("retort_chat_template");
+  tokenizer_testing::TempDir dir("retort_chat_template");
   tokenizer_testing::write_file(dir / "cases.json", cases.dump());
   auto r = tokenizer_testing::run_python_script("tokenizer_chat_reference.py",
-                                      tokenizer_testing::quote((dir / "cases.json").string()) + " " + tokenizer_testing::quote((dir / "out.json").string()));
+                                      tokenizer_testing::quote(dir / "cases.json") + " " + tokenizer_testing::quote(dir / "out.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto expected = nlohmann::json::parse(tokenizer_testing::read_file(dir / "out.json"));
   ASSERT_EQ(expected.size(), cases.size());
@@ -147,7 +147,6 @@ TEST(ChatTemplate, EqualsTransformersApplyChatTemplate) {
               expected[i].get<std::string>())
         << "case " << i;
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -13,8 +13,8 @@ using ojson = nlohmann::ordered_json;
 
 TEST(TokenizerConfig, LoadsInTransformersAndAgreesWithRetort) {
   auto tokenizer = Tokenizer::tiny_default();
-  auto dir = tokenizer_testing::fresh_temp_dir("retort_tokenizer_config");
-  std::filesystem::copy_file(Tokenizer::tiny_default_path(), dir / "tokenizer.json");
+  tokenizer_testing::TempDir dir("retort_tokenizer_config");
+  tokenizer_testing::write_file(dir / "tokenizer.json", tokenizer_testing::read_file(Tokenizer::tiny_default_path()));
   ojson config = make_tokenizer_config(tokenizer);
   EXPECT_EQ(config["eos_token"], "<|im_end|>");
   EXPECT_EQ(config["pad_token"], "<|pad|>");
@@ -31,7 +31,7 @@ TEST(TokenizerConfig, LoadsInTransformersAndAgreesWithRetort) {
   tokenizer_testing::write_file(dir / "input.json", ojson{{"texts", texts}, {"messages", messages}, {"tools", tools}}.dump());
 
   auto r = tokenizer_testing::run_python_script("tokenizer_hf_load.py",
-                                      tokenizer_testing::quote(dir.string()) + " " + tokenizer_testing::quote((dir / "input.json").string()));
+                                      tokenizer_testing::quote(dir.path()) + " " + tokenizer_testing::quote(dir / "input.json"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // transformers may print warnings before the JSON: parse from the first '{' of the last line.
   std::string last_line = r.output.substr(r.output.rfind('\n', r.output.size() - 2) + 1);
@@ -47,7 +47,6 @@ TEST(TokenizerConfig, LoadsInTransformersAndAgreesWithRetort) {
   EXPECT_EQ(ChatTemplate().render(chat, tool_list, true), expected["chat"].get<std::string>());
   EXPECT_EQ(expected["eos_token_id"].get<int32_t>(), tokenizer.require_token_id("<|im_end|>"));
   EXPECT_EQ(expected["pad_token_id"].get<int32_t>(), tokenizer.require_token_id("<|pad|>"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(TokenizerConfig, MissingEosTokenIsAnError) {

@@ -15,10 +15,9 @@ namespace retort::model {
 namespace {
 
 using nlohmann::json;
-namespace fs = std::filesystem;
 
 struct Reference {
-  fs::path tokenizer_json;
+  std::string tokenizer_json;
   json expected;
 };
 
@@ -26,21 +25,20 @@ struct Reference {
 class TokenizerParity : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(tokenizer_testing::fresh_temp_dir("retort_tokenizer_parity"));
-    auto built = tokenizer_testing::run_python_script("tokenizer_reference.py", "build " + tokenizer_testing::quote(dir_->string()));
+    dir_ = new tokenizer_testing::TempDir("retort_tokenizer_parity");
+    auto built = tokenizer_testing::run_python_script("tokenizer_reference.py", "build " + tokenizer_testing::quote(dir_->path()));
     ASSERT_EQ(built.exit_code, 0) << built.output;
     qwen_ = new Reference{*dir_ / "tokenizer.json", {}};
     qwen_->expected = expectations(qwen_->tokenizer_json, *dir_ / "expected_qwen.json");
   }
   static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
     delete qwen_;
     delete tiny_;
     delete dir_;
   }
-  static json expectations(const fs::path& tokenizer_json, const fs::path& out) {
+  static json expectations(const std::string& tokenizer_json, const std::string& out) {
     auto r = tokenizer_testing::run_python_script("tokenizer_reference.py",
-                                        "expect " + tokenizer_testing::quote(tokenizer_json.string()) + " " + tokenizer_testing::quote(out.string()));
+                                        "expect " + tokenizer_testing::quote(tokenizer_json) + " " + tokenizer_testing::quote(out));
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return json::parse(tokenizer_testing::read_file(out));
   }
@@ -49,7 +47,7 @@ class TokenizerParity : public ::testing::Test {
   static const Reference& tiny() {
     if (tiny_ == nullptr) {
       tiny_ = new Reference{Tokenizer::tiny_default_path(), {}};
-      EXPECT_TRUE(fs::exists(tiny_->tokenizer_json)) << tiny_->tokenizer_json;
+      EXPECT_TRUE(tokenizer_testing::file_exists(tiny_->tokenizer_json)) << tiny_->tokenizer_json;
       tiny_->expected = expectations(tiny_->tokenizer_json, *dir_ / "expected_tiny.json");
     }
     return *tiny_;
@@ -87,26 +85,26 @@ class TokenizerParity : public ::testing::Test {
     EXPECT_EQ(tokenizer.id_to_token(-1), std::nullopt);
   }
 
-  static fs::path* dir_;
+  static tokenizer_testing::TempDir* dir_;
   static Reference* qwen_;
   static Reference* tiny_;
 };
-fs::path* TokenizerParity::dir_ = nullptr;
+tokenizer_testing::TempDir* TokenizerParity::dir_ = nullptr;
 Reference* TokenizerParity::qwen_ = nullptr;
 Reference* TokenizerParity::tiny_ = nullptr;
 
 TEST_F(TokenizerParity, Qwen2StyleEncodeAndDecodeEqualTokenizers) {
-  auto tokenizer = Tokenizer::from_file(qwen_->tokenizer_json.string());
+  auto tokenizer = Tokenizer::from_file(qwen_->tokenizer_json);
   expect_encode_decode_parity(tokenizer, qwen_->expected);
 }
 
 TEST_F(TokenizerParity, Qwen2StyleRandomIdDecodesEqualTokenizers) {
-  auto tokenizer = Tokenizer::from_file(qwen_->tokenizer_json.string());
+  auto tokenizer = Tokenizer::from_file(qwen_->tokenizer_json);
   expect_random_decode_parity(tokenizer, qwen_->expected);
 }
 
 TEST_F(TokenizerParity, Qwen2StyleVocabEqualsTokenizers) {
-  auto tokenizer = Tokenizer::from_file(qwen_->tokenizer_json.string());
+  auto tokenizer = Tokenizer::from_file(qwen_->tokenizer_json);
   expect_vocab_parity(tokenizer, qwen_->expected);
   EXPECT_TRUE(tokenizer.is_special(tokenizer.require_token_id("<|im_end|>")));
   EXPECT_FALSE(tokenizer.is_special(tokenizer.require_token_id("<tool_call>")));

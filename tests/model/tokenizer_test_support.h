@@ -1,10 +1,13 @@
 // Helpers shared by the tokenizer and chat-template tests: running the project's Python (RETORT_PYTHON)
-// as a subprocess, reading files, and a fresh temporary directory.
+// as a subprocess, reading and writing files, and a temporary directory. Plain POSIX calls, no
+// std::filesystem: test_model links libtorch, which exports its own std::filesystem symbols, and
+// std::filesystem::remove_all resolved into libtorch crashes (measured: SIGSEGV at address 0).
 #pragma once
+#include <ftw.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -33,23 +36,39 @@ inline CommandResult run_python_script(const std::string& script, const std::str
                      " " + arguments);
 }
 
-inline std::string read_file(const std::filesystem::path& path) {
+inline bool file_exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
+
+inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
 
-inline void write_file(const std::filesystem::path& path, const std::string& text) {
+inline void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
   out << text;
 }
 
-inline std::filesystem::path fresh_temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+// A new directory under /tmp, removed with its contents when the object goes away.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name) {
+    std::string pattern = "/tmp/" + name + "_XXXXXX";
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    if (path_.empty()) return;
+    nftw(path_.c_str(), [](const char* p, const struct stat*, int, struct FTW*) { return ::remove(p); }, 16,
+         FTW_DEPTH | FTW_PHYS);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& file) const { return path_ + "/" + file; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace retort::model::tokenizer_testing
