@@ -34,6 +34,20 @@ nlohmann::ordered_json ToolRegistry::schemas() const {
   return out;
 }
 
+ToolRegistry ToolRegistry::select(const std::vector<std::string>& names) const {
+  ToolRegistry out;
+  for (const auto& name : names) {
+    auto it = tools_.find(name);
+    if (it == tools_.end()) {
+      std::string known;
+      for (const auto& [n, t] : tools_) known += (known.empty() ? "" : ", ") + n;
+      throw std::invalid_argument("unknown tool '" + name + "' (available: " + known + ")");
+    }
+    if (!out.contains(name)) out.tools_.emplace(name, it->second);
+  }
+  return out;
+}
+
 std::vector<nlohmann::ordered_json> ToolRegistry::schema_list() const {
   std::vector<nlohmann::ordered_json> out;
   for (const auto& [name, tool] : tools_) out.push_back(tool->schema());

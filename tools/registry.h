@@ -26,6 +26,10 @@ class ToolRegistry {
   // The same as a vector (for ChatTemplate::render's span of tool schemas in src/model/chat_template.h).
   std::vector<nlohmann::ordered_json> schema_list() const;
 
+  // A registry with only NAMES (e.g. the tools one task exposes, to keep the system prompt short).
+  // Throws std::invalid_argument naming an unknown tool.
+  ToolRegistry select(const std::vector<std::string>& names) const;
+
   // Never throws; an unknown NAME is an error result listing the available tools.
   ToolResult call(const std::string& name, const nlohmann::json& args, Deadline deadline) const noexcept;
 

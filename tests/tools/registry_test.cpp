@@ -137,3 +137,18 @@ TEST(ToolRegistry, RejectsBadNamesAndDuplicates) {
                                                [](const json&, const Deadline&) { return json(); })),
                std::invalid_argument);
 }
+
+TEST(ToolRegistry, SelectKeepsOnlyTheNamedTools) {
+  auto registry = test_registry();
+  auto subset = registry.select({"echo", "calculator"});
+  EXPECT_EQ(subset.names(), (std::vector<std::string>{"calculator", "echo"}));
+  EXPECT_EQ(subset.schema_list().size(), 2u);
+  EXPECT_EQ(subset.call("sleepy", json::object(), Deadline::after(1s)).error,
+            "unknown tool 'sleepy' (available: calculator, echo)");
+  try {
+    registry.select({"nope"});
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "unknown tool 'nope' (available: calculator, echo, sleepy, thrower)");
+  }
+}
