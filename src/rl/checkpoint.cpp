@@ -49,6 +49,7 @@ void remove_tree_quietly(const fs::path& path) {
 }
 
 const std::string kStagingPrefix = ".staging-step-";
+const std::string kTrashPrefix = ".deleting-step-";
 
 std::optional<int64_t> parse_step_dir(const std::string& name) {
   if (name.rfind("step-", 0) != 0 || name.size() == 5) return std::nullopt;
@@ -134,15 +135,24 @@ std::optional<fs::path> CheckpointManager::latest() const {
 }
 
 void CheckpointManager::remove_stale_staging() const {
-  for (auto& entry : fs::directory_iterator(root_))
-    if (entry.path().filename().string().rfind(kStagingPrefix, 0) == 0) remove_tree(entry.path());
+  for (auto& entry : fs::directory_iterator(root_)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(kStagingPrefix, 0) == 0 || name.rfind(kTrashPrefix, 0) == 0) remove_tree(entry.path());
+  }
 }
 
 void CheckpointManager::prune() const {
   auto all = steps();
   if (static_cast<int64_t>(all.size()) <= keep_last_) return;
-  for (size_t i = 0; i + keep_last_ < all.size(); ++i) remove_tree(path_for(all[i]));
+  // Rename first (atomic), delete after: a crash mid-delete leaves a trash directory, never a partial step-N.
+  std::vector<fs::path> trash;
+  for (size_t i = 0; i + keep_last_ < all.size(); ++i) {
+    fs::path to = root_ / (kTrashPrefix + std::to_string(all[i]) + "-" + std::to_string(::getpid()));
+    if (::rename(path_for(all[i]).c_str(), to.c_str()) != 0) fail("renaming", path_for(all[i]), errno);
+    trash.push_back(to);
+  }
   fsync_directory(root_);
+  for (auto& t : trash) remove_tree(t);
 }
 
 fs::path CheckpointManager::save(int64_t step, const std::function<void(const fs::path&)>& write) {

@@ -41,7 +41,8 @@ class CheckpointManager {
   // is replaced atomically (renameat2 RENAME_EXCHANGE). Returns the final path.
   std::filesystem::path save(int64_t step, const std::function<void(const std::filesystem::path&)>& write);
 
-  // Complete checkpoints, oldest first; staging leftovers of a killed run are never listed.
+  // Complete checkpoints, oldest first; staging and half-deleted leftovers of a killed run are never
+  // listed (pruning renames a step-N away before deleting it) and are removed by the next save.
   std::vector<int64_t> steps() const;
   std::optional<std::filesystem::path> latest() const;
   std::filesystem::path path_for(int64_t step) const;
