@@ -168,6 +168,7 @@ struct Rule {
   std::string statement;  // the principle with its direction, a full sentence
   std::vector<Fact> uses;  // facts its evidence states (not repeated as plain facts)
   std::function<Evidence(const Facts&, std::mt19937_64&)> evidence;
+  bool about_any_molecule = true;  // false: only worth stating when its premise applies (a group rule)
 };
 
 Evidence when(int direction, std::string clause) { return {direction, std::move(clause)}; }
@@ -238,7 +239,8 @@ std::vector<Rule> rules_for(const std::string& task) {
          [](const Facts& x, std::mt19937_64& r) {
            if (x.stated_groups.count("carboxylic_acid")) return when(-1, "it contains a carboxylic acid");
            return Evidence{};
-         }},
+         },
+         /*about_any_molecule=*/false},
         {"A large polar surface area generally lowers logD.", {F::tpsa},
          [=](const Facts& x, std::mt19937_64& r) {
            if (x.d.tpsa > 100) return when(-1, tpsa(x, r) + ", which lowers logD");
@@ -299,8 +301,8 @@ std::vector<Rule> rules_for(const std::string& task) {
     return {
         {"High logP (above 3) with low TPSA (below 75 Å²) generally raises the risk of toxicity.", {F::logp, F::tpsa},
          [=](const Facts& x, std::mt19937_64& r) {
-           if (x.d.logp > 3 && x.d.tpsa < 75) return when(+1, logp(x, r) + " and " + tpsa(x, r));
-           if (x.d.logp < 3 && x.d.tpsa > 75) return when(-1, logp(x, r) + " and " + tpsa(x, r));
+           if (x.d.logp > 3 && x.d.tpsa < 75) return when(+1, logp(x, r) + " and " + tpsa(x, r) + ", so that risk applies");
+           if (x.d.logp < 3 && x.d.tpsa > 75) return when(-1, logp(x, r) + " and " + tpsa(x, r) + ", so that risk is low");
            return Evidence{};
          }},
         {"Molecules with no Lipinski violations usually fail less often for toxicity.", {F::lipinski},
@@ -328,7 +330,9 @@ std::vector<Fact> relevant_facts(const std::string& task) {
 // applied claims always agree with the final answer.
 std::string principle_text(const Rule& rule, const Evidence& ev, int side, std::mt19937_64& rng) {
   if (ev.direction == 0 || ev.direction != side) return rule.statement;
-  std::string lead = pick(rng, std::vector<std::string>{" Here ", " In this molecule "});
+  // "Here it has ..." reads well; "In this molecule it has ..." does not.
+  std::string lead = ev.clause.rfind("it ", 0) == 0 ? " Here "
+                                                    : pick(rng, std::vector<std::string>{" Here ", " In this molecule "});
   return rule.statement + lead + ev.clause + ".";
 }
 
@@ -363,7 +367,8 @@ std::string cold_start_completion(const Example& example, std::mt19937_64& rng, 
   std::vector<std::pair<size_t, Evidence>> agree, neutral, oppose;
   for (size_t i = 0; i < rules.size(); ++i) {
     Evidence ev = rules[i].evidence(facts, rng);
-    (ev.direction == side ? agree : ev.direction == 0 ? neutral : oppose).emplace_back(i, std::move(ev));
+    if (ev.direction == side) agree.emplace_back(i, std::move(ev));
+    else if (rules[i].about_any_molecule) (ev.direction == 0 ? neutral : oppose).emplace_back(i, std::move(ev));
   }
   portable_shuffle(agree, rng);
   portable_shuffle(neutral, rng);
