@@ -5,7 +5,8 @@ Draws a seeded sample of molecules from datasets/conjugated_xtb/conjugated_xtb_a
 a heavy-atom window), splits it into a fit half and a held-out half, runs `retort oracle` on it once per
 configuration (geometry level x INDO/S active space; results cached in SQLite so reruns are cheap),
 then for each configuration and each pick rule (first excited state, first with f >= threshold)
-fits a linear wavelength calibration (label_nm ~ a * oracle_nm + b) on the fit half and reports on the
+fits a linear wavelength calibration (label_nm ~ a * oracle_nm + b, Theil-Sen; and a least-squares
+variant with the GFN2 gap as a second feature) on the fit half and reports on the
 held-out half: Spearman rho and MAE (nm) for the wavelength, Spearman rho for f_osc, the failure rate.
 The best configuration and rule are chosen on the fit half only. Throughput (molecules/min) is the
 wall clock of an uncached `retort oracle --workers W` run over the first --speed-n molecules of the
@@ -86,6 +87,14 @@ def run_oracle(args, config, in_path, work, cache, speed=False):
     return records, wall
 
 
+def theil_sen(x, y):
+    """Theil-Sen line (median of pairwise slopes; intercept median(y - slope x)): robust to outliers."""
+    i, j = np.triu_indices(len(x), 1)
+    keep = x[i] != x[j]
+    slope = float(np.median((y[j] - y[i])[keep] / (x[j] - x[i])[keep]))
+    return np.array([slope, float(np.median(y - slope * x))])
+
+
 def pick(states, threshold):
     for s in states:
         if s[2] >= threshold:
@@ -93,29 +102,37 @@ def pick(states, threshold):
     return states[0]
 
 
-def evaluate(sample, records, fit_idx, held_idx, threshold):
-    """Linear wavelength fit on the fit half; figures on the held-out half."""
+def evaluate(sample, records, fit_idx, held_idx, threshold, with_gap=False):
+    """Linear wavelength fit on the fit half; figures on the held-out half. With WITH_GAP the fit has a
+    second feature, the GFN2 HOMO-LUMO gap as a wavelength (1239.84 / gap_eV): label ~ a*nm + c*gap_nm + b."""
     def points(indices):
-        pred, lab, fpred, flab = [], [], [], []
+        feats, lab, fpred, flab = [], [], [], []
         for i in indices:
             r = records[i]
-            if r["status"] != "ok" or not r["states"]:
+            if r["status"] != "ok" or not r["states"] or (with_gap and not r.get("gap_ev")):
                 continue
             s = pick(r["states"], threshold)
-            pred.append(s[1]); lab.append(sample[i]["wavelength"])
+            feats.append([s[1], 1239.84193 / r["gap_ev"]] if with_gap else [s[1]])
+            lab.append(sample[i]["wavelength"])
             fpred.append(s[2]); flab.append(sample[i]["f_osc"])
-        return np.array(pred), np.array(lab), np.array(fpred), np.array(flab)
+        return np.array(feats).reshape(-1, 2 if with_gap else 1), np.array(lab), np.array(fpred), np.array(flab)
 
-    p_fit, l_fit, f_fit, fl_fit = points(fit_idx)
-    p_held, l_held, f_held, fl_held = points(held_idx)
-    a, b = np.polyfit(p_fit, l_fit, 1) if len(p_fit) >= 2 else (1.0, 0.0)
+    x_fit, l_fit, f_fit, fl_fit = points(fit_idx)
+    x_held, l_held, f_held, fl_held = points(held_idx)
+    design = lambda x: np.hstack([x, np.ones((len(x), 1))])
+    if with_gap:
+        coef = np.linalg.lstsq(design(x_fit), l_fit, rcond=None)[0]  # least squares (two features)
+    else:
+        coef = theil_sen(x_fit[:, 0], l_fit)  # robust: INDO/S has rare spurious states near 1000-2700 nm
+    pred_fit, pred_held = design(x_fit) @ coef, design(x_held) @ coef
     return {
-        "fit_rho_wavelength": spearman(p_fit, l_fit), "fit_rho_f_osc": spearman(f_fit, fl_fit),
-        "scale": float(a), "offset_nm": float(b),
-        "n_held_ok": int(len(p_held)),
-        "rho_wavelength": spearman(p_held, l_held),
-        "mae_nm_calibrated": float(np.mean(np.abs(a * p_held + b - l_held))) if len(p_held) else float("nan"),
-        "mae_nm_raw": float(np.mean(np.abs(p_held - l_held))) if len(p_held) else float("nan"),
+        "fit_rho_wavelength": spearman(pred_fit, l_fit), "fit_rho_f_osc": spearman(f_fit, fl_fit),
+        "scale": float(coef[0]), "offset_nm": float(coef[-1]), "gap_nm_coefficient": float(coef[1]) if with_gap else 0.0,
+        "n_held_ok": int(len(x_held)),
+        "rho_wavelength": spearman(pred_held, l_held),
+        "mae_nm_calibrated": float(np.mean(np.abs(pred_held - l_held))) if len(x_held) else float("nan"),
+        "mae_nm_raw": float(np.mean(np.abs(x_held[:, 0] - l_held))) if len(x_held) else float("nan"),
+        "median_ae_nm_calibrated": float(np.median(np.abs(pred_held - l_held))) if len(x_held) else float("nan"),
         "rho_f_osc": spearman(f_held, fl_held),
     }
 
@@ -134,6 +151,7 @@ def main():
                     help="GEOMETRY/N,M entries (geometry gfnff|gfn2|gfn2:LEVEL, INDO/S C.I.=(N,M))")
     ap.add_argument("--thresholds", nargs="+", type=float, default=[0, 0.01, 0.05, 0.1, 0.2, 0.3])
     ap.add_argument("--speed-n", type=int, default=20, help="molecules in the uncached throughput run (0 = skip)")
+    ap.add_argument("--speed-heavy", default="36:44", help="heavy-atom window LO:HI of the throughput molecules")
     args = ap.parse_args()
 
     os.makedirs(args.work, exist_ok=True)
@@ -157,36 +175,41 @@ def main():
         failures = sum(r["status"] != "ok" for r in records)
         compute = [r for r in records if not r["cache_hit"]]
         for threshold in args.thresholds:
-            e = evaluate(sample, records, fit_idx, held_idx, threshold)
-            e.update({"config": config, "pick": "first" if threshold == 0 else f"bright:{threshold}",
-                      "failure_rate": failures / len(records)})
-            results.append(e)
+            for with_gap in (False, True):
+                e = evaluate(sample, records, fit_idx, held_idx, threshold, with_gap)
+                e.update({"config": config, "pick": ("first" if threshold == 0 else f"bright:{threshold}"),
+                          "fit": "nm+gap" if with_gap else "nm", "failure_rate": failures / len(records)})
+                results.append(e)
         statuses = {}
         for r in records:
             statuses[r["status"]] = statuses.get(r["status"], 0) + 1
         print(f"{config}: statuses {statuses}; this run {wall:.0f} s wall, {len(compute)} computed")
 
     best = max(results, key=lambda e: (e["fit_rho_wavelength"] + e["fit_rho_f_osc"]))
-    print("\n| config | pick | fit rho wl | held rho wl | held MAE nm (calibrated / raw) | held rho f | failures |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| config | pick | fit | fit rho wl | held rho wl | held MAE nm (calibrated / raw) | held median AE nm | held rho f | failures |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for e in results:
-        print(f"| {e['config']} | {e['pick']} | {e['fit_rho_wavelength']:.3f} | {e['rho_wavelength']:.3f} | "
-              f"{e['mae_nm_calibrated']:.1f} / {e['mae_nm_raw']:.1f} | {e['rho_f_osc']:.3f} | "
+        print(f"| {e['config']} | {e['pick']} | {e['fit']} | {e['fit_rho_wavelength']:.3f} | {e['rho_wavelength']:.3f} | "
+              f"{e['mae_nm_calibrated']:.1f} / {e['mae_nm_raw']:.1f} | {e['median_ae_nm_calibrated']:.1f} | {e['rho_f_osc']:.3f} | "
               f"{100 * e['failure_rate']:.1f}% |")
-    print(f"\nchosen on the fit half (max fit rho wl + fit rho f): {best['config']} pick {best['pick']}; "
-          f"calibration nm = {best['scale']:.4f} * INDO/S nm + {best['offset_nm']:.1f}")
+    print(f"\nchosen on the fit half (max fit rho wl + fit rho f): {best['config']} pick {best['pick']} fit {best['fit']}; "
+          f"calibration nm = {best['scale']:.4f} * INDO/S nm + {best['gap_nm_coefficient']:.4f} * (1239.84 / gap eV) "
+          f"+ {best['offset_nm']:.1f}")
     print(f"held out ({best['n_held_ok']} ok molecules): rho wavelength {best['rho_wavelength']:.3f}, "
-          f"MAE {best['mae_nm_calibrated']:.1f} nm calibrated ({best['mae_nm_raw']:.1f} raw), "
+          f"MAE {best['mae_nm_calibrated']:.1f} nm calibrated ({best['mae_nm_raw']:.1f} raw; median AE "
+          f"{best['median_ae_nm_calibrated']:.1f}), "
           f"rho f_osc {best['rho_f_osc']:.3f}, failure rate {100 * best['failure_rate']:.1f}%")
 
     speed = None
     if args.speed_n > 0:
         speed_in = os.path.join(args.work, "speed.smi")
+        lo, hi = (int(x) for x in args.speed_heavy.split(":"))
+        speed_sample = [m for m in sample if lo <= m["heavy"] <= hi][: args.speed_n]
         with open(speed_in, "w") as f:
-            for m in sample[: args.speed_n]:
+            for m in speed_sample:
                 f.write(m["smiles"] + "\n")
         records, wall = run_oracle(args, best["config"], speed_in, args.work, cache=None, speed=True)
-        ha = [m["heavy"] for m in sample[: args.speed_n]]
+        ha = [m["heavy"] for m in speed_sample]
         speed = {"molecules": len(records), "wall_s": wall, "per_minute": 60 * len(records) / wall,
                  "workers": args.workers, "median_heavy_atoms": float(np.median(ha))}
         print(f"throughput ({best['config']}, uncached, {args.workers} workers, {len(records)} molecules, "
