@@ -43,7 +43,7 @@ int json_depth(std::string_view s, int limit) {
 }
 
 // nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 9: ..." without the id.
-std::string readable_parse_error(const json::parse_error& e) {
+std::string readable_parse_error(const json::exception& e) {
   std::string what = e.what();
   auto close = what.find("] ");
   if (what.rfind("[json.exception", 0) == 0 && close != std::string::npos) what = what.substr(close + 2);
@@ -65,7 +65,7 @@ std::optional<json> parse_capped(std::string_view s, const ToolCallParserLimits&
   }
   try {
     return json::parse(s.begin(), s.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
     *error = "malformed JSON in " + what + ": " + readable_parse_error(e);
     return std::nullopt;
   }

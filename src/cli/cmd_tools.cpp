@@ -44,7 +44,7 @@ int run(const std::vector<std::string>& argv) {
   nlohmann::json call_args;
   try {
     call_args = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
     std::string what = e.what();
     auto close = what.find("] ");
     result = tools::ToolResult::failure("malformed JSON in --args: " +

@@ -164,3 +164,12 @@ TEST(ToolCallParser, TrailingTextInsideTagsIsAnError) {
   calls = parse("<tool_call>```json\n{\"name\": \"x\", \"arguments\": {}}\n```</tool_call>");
   EXPECT_FALSE(calls.at(0).ok());
 }
+
+TEST(ToolCallParser, NumberOverflowIsAnErrorNotAnException) {
+  auto calls = parse("<tool_call>{\"name\": \"calculator\", \"arguments\": {\"x\": 1e400}}</tool_call>");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_FALSE(calls[0].ok());
+  EXPECT_EQ(calls[0].error, "malformed JSON in <tool_call>: number overflow parsing '1e400'");
+  calls = parse(R"(<tool_call>{"name": "x", "arguments": "{\"x\": -1e999}"}</tool_call>)");
+  EXPECT_EQ(calls.at(0).error, "malformed JSON in the \"arguments\" string: number overflow parsing '-1e999'");
+}
