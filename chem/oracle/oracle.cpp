@@ -132,7 +132,12 @@ void apply_pick(OracleResult& result, const OracleSettings& settings) {
       }
     }
   }
-  result.wavelength_nm = settings.wavelength_scale * chosen->wavelength_nm + settings.wavelength_offset_nm;
+  double nm = settings.wavelength_scale * chosen->wavelength_nm + settings.wavelength_offset_nm;
+  if (settings.wavelength_gap_coefficient != 0) {
+    if (!result.gap_ev || *result.gap_ev <= 0) return;  // the calibration needs the gap: leave it unset
+    nm += settings.wavelength_gap_coefficient * (1239.84193 / *result.gap_ev);
+  }
+  result.wavelength_nm = nm;
   result.oscillator_strength = chosen->oscillator_strength;
 }
 
@@ -184,8 +189,22 @@ class Job {
   void run() {
     JobDirectory dir(settings_.temp_root);
     dir_ = dir.path();
-    if (!embed()) return;
-    if (!gfnff_optimise()) return;
+    if (!embed(ConformerMethod::openbabel_mmff94)) return;
+    if (!gfnff_optimise()) {
+      // GFN-FF occasionally crashes or diverges from a poor start (seen: SIGSEGV on 2 of 100
+      // conjugated molecules). Retry once from an RDKit ETKDG structure; report the first failure
+      // if that fails too.
+      if (result_.status != OracleStatus::xtb_failed && result_.status != OracleStatus::bad_output) return;
+      OracleStatus first_status = result_.status;
+      std::string first_message = result_.message;
+      if (!embed(ConformerMethod::rdkit_etkdg) || !gfnff_optimise()) {
+        if (result_.status == OracleStatus::timeout || result_.status == OracleStatus::not_found) return;
+        result_.status = first_status;
+        result_.message = first_message + " (and again from an RDKit ETKDG start: " + result_.message + ")";
+        return;
+      }
+      result_.message.clear();
+    }
     if (!gfn2_step()) return;
     if (!mopac()) return;
     result_.status = OracleStatus::ok;
@@ -230,12 +249,12 @@ class Job {
     return fail(OracleStatus::internal_error, what + ": unknown subprocess outcome");
   }
 
-  bool embed() {
+  bool embed(ConformerMethod method) {
     std::string xyz;
     try {
       // conformer_xyz serialises Open Babel itself (its force fields are process-wide instances).
       Molecule mol = Molecule::from_smiles(molecule_.canonical_smiles);
-      xyz = conformer_xyz(mol, ConformerMethod::openbabel_mmff94, settings_.conformer_seed);
+      xyz = conformer_xyz(mol, method, settings_.conformer_seed);
     } catch (const std::exception& e) {
       return fail(OracleStatus::conformer_failed, std::string("3D embedding failed: ") + e.what());
     }

@@ -44,8 +44,10 @@ struct OracleSettings {
   bool compute_gap = true;              // a GFN2 single point (or the GFN2 optimisation's) for the gap
   MopacCiSettings ci{};
   StatePick pick{};
-  double wavelength_scale = 1.0;        // reported nm = scale * INDO/S nm + offset (calibration)
+  // Calibration: reported nm = scale * INDO/S nm + gap_coefficient * (1239.84 / GFN2 gap eV) + offset.
+  double wavelength_scale = 1.0;
   double wavelength_offset_nm = 0.0;
+  double wavelength_gap_coefficient = 0.0;  // non-zero needs compute_gap
   unsigned conformer_seed = 42;
   double timeout_seconds = 120;         // wall clock for the whole chain of one molecule
   std::size_t memory_limit_bytes = std::size_t(4) << 30;  // RLIMIT_AS of each program

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -100,7 +101,7 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 // Child side after fork: only async-signal-safe calls until execve. Reports errno on ERROR_FD.
 [[noreturn]] void exec_child(const char* program, char* const* argv, char* const* envp, const char* cwd,
                              int stdout_fd, int stderr_fd, int error_fd, rlim_t as_limit, rlim_t stack_limit,
-                             rlim_t cpu_seconds) {
+                             rlim_t cpu_seconds, pid_t parent) {
   auto fail = [&](int stage) {
     int payload[2] = {stage, errno};
     ssize_t ignored = ::write(error_fd, payload, sizeof(payload));
@@ -108,6 +109,9 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
     ::_exit(127);
   };
   ::setpgid(0, 0);
+  // Die with the thread that started us: a killed oracle run leaves no xtb burning CPU.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
   // Default signal dispositions and an empty mask (the parent may block signals in worker threads).
   sigset_t empty;
   sigemptyset(&empty);
@@ -188,10 +192,11 @@ SubprocessResult run_subprocess(const SubprocessRequest& request) {
     return result;
   }
 
+  pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid == 0) {
     exec_child(program_path.c_str(), argv.data(), envp.data(), cwd.c_str(), out_fd, err_fd, error_pipe[1],
-               request.address_space_limit_bytes, request.stack_limit_bytes, cpu_seconds);
+               request.address_space_limit_bytes, request.stack_limit_bytes, cpu_seconds, parent);
   }
   int fork_errno = errno;
   ::close(out_fd);

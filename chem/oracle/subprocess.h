@@ -1,6 +1,7 @@
 // Subprocess runner for the oracle's external programs (xtb, mopac): fork + execve with an argv array
 // (never a shell), its own process group, a wall-clock deadline that SIGKILLs the whole group, address
-// space / CPU rlimits, a given working directory, an explicit environment, and stdout/stderr captured
+// space / CPU rlimits, death with the thread that started it (PR_SET_PDEATHSIG), a given working
+// directory, an explicit environment, and stdout/stderr captured
 // to files. Also the per-job temporary directory (mkdtemp, removed afterwards) and PATH lookup.
 #pragma once
 #include <chrono>

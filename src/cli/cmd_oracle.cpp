@@ -1,5 +1,6 @@
 // `retort oracle`: excited states (xtb + MOPAC INDO/S-CIS) for a file of SMILES, through the worker
 // pool and SQLite cache of chem/oracle; writes the CSV in input order with a progress bar.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -88,13 +89,21 @@ int run(const std::vector<std::string>& argv) {
     if (settings.pick.bright_threshold < 0) throw UsageError("--pick: threshold must be >= 0");
   }
   if (auto w = args.get("wavelength-fit")) {
-    if (*w == "none") {
-      settings.wavelength_scale = 1;
-      settings.wavelength_offset_nm = 0;
-    } else {
-      std::tie(settings.wavelength_scale, settings.wavelength_offset_nm) = parse_pair("wavelength-fit", *w);
+    settings.wavelength_scale = 1;
+    settings.wavelength_offset_nm = 0;
+    settings.wavelength_gap_coefficient = 0;
+    if (*w != "none") {
+      auto comma = w->rfind(',');
+      if (std::count(w->begin(), w->end(), ',') == 2) {
+        settings.wavelength_gap_coefficient = parse_double("wavelength-fit", w->substr(comma + 1));
+        std::tie(settings.wavelength_scale, settings.wavelength_offset_nm) = parse_pair("wavelength-fit", w->substr(0, comma));
+      } else {
+        std::tie(settings.wavelength_scale, settings.wavelength_offset_nm) = parse_pair("wavelength-fit", *w);
+      }
     }
   }
+  if (settings.wavelength_gap_coefficient != 0 && !settings.compute_gap)
+    throw UsageError("--no-gap: the wavelength calibration uses the GFN2 gap (give --wavelength-fit A,B or none)");
   if (auto mem = args.get("memory-gb")) {
     double gb = parse_double("memory-gb", *mem);
     if (gb <= 0) throw UsageError("--memory-gb: must be > 0");
@@ -159,7 +168,7 @@ Command oracle_command() {
   return {"oracle", "excited states (xtb + MOPAC INDO/S) for molecules",
           "usage: retort oracle --in SMILES.txt --out OUT.csv [--workers N] [--cache PATH] [--timeout S]\n"
           "                     [--geometry gfnff|gfn2[:LEVEL]] [--no-gap] [--ci N,M] [--maxci K]\n"
-          "                     [--pick first|bright:F] [--wavelength-fit A,B|none] [--states OUT.jsonl]\n"
+          "                     [--pick first|bright:F] [--wavelength-fit A,B[,C]|none] [--states OUT.jsonl]\n"
           "                     [--memory-gb G]\n"
           "\n"
           "Per molecule: Open Babel MMFF94 3D -> xtb --gfnff --opt -> (gfn2: xtb --gfn 2 --opt; else a GFN2\n"
@@ -180,7 +189,8 @@ Command oracle_command() {
           "  --ci N,M             INDO/S active space: N orbitals, M of them doubly occupied (default 20,10)\n"
           "  --maxci K            MAXCI, most configurations (default 400)\n"
           "  --pick RULE          first: the first excited state (default); bright:F: the first with f >= F\n"
-          "  --wavelength-fit A,B report A*nm+B (a calibration, see chem/oracle/README.md); none = raw (default)\n"
+          "  --wavelength-fit F   A,B: report A*nm+B; A,B,C: A*nm+B+C*(1239.84/gap_eV) (calibrations against\n"
+          "                       sTDA-xTB, chem/oracle/README.md); none: raw INDO/S nm\n"
           "  --states PATH        also write every excited state and failure message per line as JSONL\n"
           "  --memory-gb G        address-space limit of each xtb/mopac process (default 4)\n",
           run};

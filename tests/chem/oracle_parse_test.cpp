@@ -131,6 +131,14 @@ TEST(OracleParse, PickRuleAndCalibration) {
   s.wavelength_offset_nm = 100;
   apply_pick(r, s);
   EXPECT_DOUBLE_EQ(*r.wavelength_nm, 0.5 * 443.58 + 100);
+  // Three-term calibration: 0.5 * 443.58 + 100 + 0.25 * (1239.84193 / 2.0 eV = 619.92 nm).
+  s.wavelength_gap_coefficient = 0.25;
+  r.gap_ev = 2.0;
+  apply_pick(r, s);
+  EXPECT_NEAR(*r.wavelength_nm, 0.5 * 443.58 + 100 + 0.25 * 619.920965, 1e-9);
+  r.gap_ev.reset();  // no gap: no calibrated wavelength rather than a wrong one
+  apply_pick(r, s);
+  EXPECT_FALSE(r.wavelength_nm.has_value());
   r.status = OracleStatus::timeout;
   apply_pick(r, s);
   EXPECT_FALSE(r.wavelength_nm.has_value());
