@@ -2,6 +2,8 @@
 // Python API; the full parity run is tests/parity/test_tools.py), their errors, and safety_check.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "tools/default_tools.h"
 #include "tools/safety.h"
 
@@ -131,4 +133,26 @@ TEST(SafetyCheck, KnownNegatives) {
     EXPECT_TRUE(r.result["safe"].get<bool>()) << smiles << ": " << r.result.dump();
     EXPECT_TRUE(r.result["reasons"].empty());
   }
+}
+
+TEST(ChemTools, ParallelCallsFromABatchGiveTheSequentialAnswers) {
+  // A rollout batch calls tools from several threads at once; RDKit and Open Babel work must not interfere.
+  const std::vector<std::string> molecules = {"CCO", "CC(=O)Oc1ccccc1C(=O)O", "Cn1cnc2c1c(=O)n(C)c(=O)n2C",
+                                              "c1ccccc1O", "CC(C)Cc1ccc(cc1)C(C)C(=O)O", "CN1CCC[C@H]1c1cccnc1"};
+  std::vector<std::string> sequential, parallel(molecules.size() * 3);
+  for (const auto& smiles : molecules) {
+    sequential.push_back(call("descriptors", {{"smiles", smiles}}).result.dump());
+    sequential.push_back(call("safety_check", {{"smiles", smiles}}).result.dump());
+    sequential.push_back(std::to_string(call("conformer_3d", {{"smiles", smiles}}).result["atoms"].get<int>()));
+  }
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < molecules.size(); ++i) {
+    threads.emplace_back([&, i] {
+      parallel[3 * i] = call("descriptors", {{"smiles", molecules[i]}}).result.dump();
+      parallel[3 * i + 1] = call("safety_check", {{"smiles", molecules[i]}}).result.dump();
+      parallel[3 * i + 2] = std::to_string(call("conformer_3d", {{"smiles", molecules[i]}}).result["atoms"].get<int>());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(parallel, sequential);
 }
