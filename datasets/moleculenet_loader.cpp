@@ -51,7 +51,9 @@ LoadedRecords load_records(const TaskSpec& spec, const CsvTable& table,
       std::string error;
       auto mol = chem::Molecule::try_from_smiles(smiles, &error);
       if (!mol) {
-        out.invalid.push_back(where + ": SMILES '" + smiles + "' does not parse: " + error);
+        // chem's message already reads "SMILES '...' does not parse: reason"; keep one copy of it.
+        if (error.rfind("SMILES '", 0) != 0) error = "SMILES '" + smiles + "' does not parse: " + error;
+        out.invalid.push_back(where + ": " + error);
       } else {
         out.records.push_back({smiles, label, row.line, chem::murcko_scaffold(*mol)});
       }

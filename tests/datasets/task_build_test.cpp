@@ -124,7 +124,8 @@ TEST(TaskBuild, InvalidSmilesAreAnErrorUnlessSkippedAndCounted) {
   EXPECT_EQ(b.rows_read, 4);
   EXPECT_EQ(b.train.size() + b.valid.size() + b.test.size(), 2u);
   ASSERT_EQ(b.invalid.size(), 2u);
-  EXPECT_EQ(b.invalid[0].rfind("esol.csv line 3: SMILES 'C1CC' does not parse", 0), 0u);
+  EXPECT_EQ(b.invalid[0], "esol.csv line 3: SMILES 'C1CC' does not parse: unclosed ring");
+  EXPECT_EQ(b.invalid[1].find("does not parse"), b.invalid[1].rfind("does not parse")) << "reason stated once";
   const std::string summary = summary_line(b);
   EXPECT_EQ(summary.rfind("esol: read 4 rows, wrote train ", 0), 0u) << summary;
   EXPECT_NE(summary.find(", invalid SMILES 2 skipped (first: esol.csv line 3: "), std::string::npos) << summary;
