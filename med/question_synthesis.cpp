@@ -98,7 +98,7 @@ SynthesizedQuestions synthesize_questions(const KnowledgeGraph& g, const Synthes
       std::vector<std::string> pool;
       for (const auto& x : all_targets)
         if (!b.has(d, "targets", x)) pool.push_back(x);
-      b.add("kg-target-" + d + "-" + std::to_string(t), d, "What is a direct molecular target of " + d + "?", targets[t],
+      b.add("kg-target-" + d + "-" + std::to_string(t), d, "What is a molecular target of " + d + "?", targets[t],
             pool, "easy", 1, "target_of", b.sources_of(d, {{"targets", targets[t]}}));
     }
     // moderate, 2 hops: drug -> target <- other drug.
@@ -144,7 +144,7 @@ SynthesizedQuestions synthesize_questions(const KnowledgeGraph& g, const Synthes
         for (const auto& effect : g.objects(d, "adverse_effect")) {
           auto s = b.sources_of(d, {{"treats", disease}, {"targets", target}, {"adverse_effect", effect}});
           b.add("kg-adverse-" + d + "-" + disease + "-" + target + "-" + effect, d,
-                "A patient with " + disease + " is started on a drug that acts directly on " + target +
+                "For " + disease + ", a patient is started on the drug that acts directly on " + target +
                     ". Which adverse effect is characteristic of that drug?",
                 effect, ae_pool, "hard", 3, "adverse_effect_of_described_drug", s);
         }

@@ -102,7 +102,8 @@ MoleculeFacts molecule_facts(const Molecule& mol) {
   };
   f.lipinski_violations = violations(f.hbd_lipinski, f.hba_lipinski);
   f.lipinski_violations_alt = violations(f.hbd, f.hba);
-  static const std::vector<std::pair<std::string, SmartsPattern>> patterns = [] {
+  // One set per thread: RDKit query molecules are not shared across threads.
+  thread_local const std::vector<std::pair<std::string, SmartsPattern>> patterns = [] {
     std::vector<std::pair<std::string, SmartsPattern>> p;
     for (const auto& g : group_terms()) p.emplace_back(g.name, SmartsPattern::parse(g.smarts));
     return p;

@@ -89,7 +89,7 @@ std::string usage() {
       "                        property_consistency / principle / logical_consistency 0.125 each,\n"
       "                        perception 0.25, extra terms only when format = 1\n"
       "\n"
-      "tasks (task -> verifier: reference):\n";
+      "tasks (task -> verifier: what is checked):\n";
   for (const auto& [task, route] : task_routes()) {
     std::string line = "  " + task;
     line.resize(std::max<size_t>(line.size() + 1, 20), ' ');

@@ -2,6 +2,8 @@
 // synthesized questions are well formed, answerable from the graph, split by anchor drug and seeded.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <map>
 #include <set>
 
 #include "core/errors.h"
@@ -69,6 +71,13 @@ TEST(QuestionSynthesis, WellFormedAnswerableSplitAndSeeded) {
     }
   }
   EXPECT_EQ(difficulties, (std::set<std::string>{"easy", "moderate", "hard"}));
+  std::map<std::string, std::map<std::string, int>> table;  // difficulty -> split -> count
+  for (const auto& item : q.train) ++table[item.meta["difficulty"]]["train"];
+  for (const auto& item : q.held_out) ++table[item.meta["difficulty"]]["held_out"];
+  std::printf("| difficulty | train | held-out |\n|---|---|---|\n");
+  for (auto& [d, c] : table) std::printf("| %s | %d | %d |\n", d.c_str(), c["train"], c["held_out"]);
+  std::printf("| all | %zu | %zu |\n(held-out anchor drugs: %zu of %zu)\n", q.train.size(), q.held_out.size(),
+              held_anchors.size(), held_anchors.size() + train_anchors.size());
   auto again = synthesize_questions(g, {.seed = 3, .option_count = 4, .held_out_fraction = 0.2});
   ASSERT_EQ(again.train.size(), q.train.size());
   EXPECT_EQ(again.train[5].options, q.train[5].options);
