@@ -3,6 +3,7 @@
 // Contiguous, invert), ByteLevel (add_prefix_space, use_regex with GPT-2's pattern) and Sequence of
 // these. Qwen2's is Sequence[Split(Qwen2 regex, Isolated), ByteLevel(add_prefix_space false, use_regex false)].
 #pragma once
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
