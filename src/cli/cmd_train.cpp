@@ -1,10 +1,35 @@
 // `retort train`: SFT and/or RL training run as the config says; resumes from the run directory.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
 #include "cli/commands.h"
+#include "cli/stage_table.h"
+#include "core/config.h"
+#include "rl/train_config.h"
+#include "rl/trainer.h"
 
 namespace retort::cli {
 namespace {
 
-int run(const std::vector<std::string>& argv) { return not_implemented("train"); }
+int run(const std::vector<std::string>& argv) {
+  Args args(argv);
+  args.allow_only({"set"});
+  if (args.positionals().size() != 1) throw UsageError("expected exactly one CONFIG.json");
+  auto start = std::chrono::steady_clock::now();
+  Config config = Config::load(args.positionals()[0]);
+  for (const auto& assignment : args.all("set")) config.apply_override(assignment);
+  rl::TrainConfig train = rl::TrainConfig::from(config);
+  config.check_all_used();
+  rl::Trainer trainer(train, config.root());
+  nlohmann::json stages = trainer.run();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  nlohmann::json summary = {{"stages", stages}, {"seconds", seconds}};
+  std::ofstream(train.run_dir + "/summary.json") << summary.dump(2) << "\n";
+  std::printf("\n%s\nrun: %s  (metrics.jsonl, plots/, checkpoints/, summary.json)\n",
+              format_stage_table(stages).c_str(), train.run_dir.c_str());
+  return 0;
+}
 
 }  // namespace
 
@@ -13,10 +38,19 @@ Command train_command() {
           "usage: retort train CONFIG.json [--set key=value ...]\n"
           "\n"
           "Runs the SFT and/or RL stages of CONFIG.json into runs/NAME/ (config.json, metrics.jsonl,\n"
-          "TensorBoard events, samples.jsonl, plots/, checkpoints/). Re-running the same command\n"
-          "continues from the last checkpoint.\n"
+          "TensorBoard events, samples.jsonl, plots/, checkpoints/, summary.json). Re-running the same\n"
+          "command continues from the last checkpoint. Evaluates on data.eval before SFT, after SFT and\n"
+          "after RL and prints a table of the three stages.\n"
           "\n"
-          "  --set key=value   override a config value (dotted key; value parsed as JSON, else a string)\n",
+          "  --set key=value   override a config value (dotted key; value parsed as JSON, else a string)\n"
+          "\n"
+          "Config keys (defaults in src/rl/train_config.cpp): name, run_dir, seed, threads,\n"
+          "model.{init,tiny,vision,dtype,device}, data.{train,eval,eval_limit,images,system_prompt},\n"
+          "sft.{steps,batch_size,trace_length,lr,warmup_steps,schedule,...},\n"
+          "rl.{steps,prompts_per_step,group_size,epochs,micro_batch_size,advantage,loss,aggregation,\n"
+          "scaling,kl_coef,kl_estimator,entropy_coef,old_logprobs,dynamic_sampling,overlong_buffer,\n"
+          "max_new_tokens,temperature,top_p,top_k,min_p,lr,...}, eval.{max_new_tokens,batch_size,\n"
+          "at_stage_ends}, reward (core/reward_spec.h), checkpoint.{every,keep}, log.samples_per_step.\n",
           run};
 }
 

@@ -1,0 +1,254 @@
+// Trainer: schedule, data order, stage evaluations, checkpoints and exact resume. The per-step work
+// lives in sft_step.cpp and rl_step.cpp, evaluation in evaluation.cpp.
+#include "rl/trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "chem/verifiers/verifiers.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "core/plot.h"
+#include "core/progress.h"
+#include "core/reward_spec.h"
+#include "med/verifiers.h"
+#include "model/checkpoint.h"
+#include "rl/checkpoint.h"
+#include "rl/trainer_state.h"
+
+namespace retort::rl {
+namespace fs = std::filesystem;
+
+std::vector<Example> load_examples(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw IoError(path + ": cannot open task file (build it with `retort data build`)");
+  std::vector<Example> out;
+  std::string line;
+  std::string name = fs::path(path).filename().string();
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    std::string where = name + " line " + std::to_string(number);
+    if (j.is_discarded()) throw DataError(where + ": not valid JSON");
+    out.push_back(example_from_json(j, where));
+  }
+  if (out.empty()) throw DataError(path + ": no examples");
+  return out;
+}
+
+model::Qwen2Config tiny_policy_config(const model::Tokenizer& tokenizer, const nlohmann::json& overrides, bool vision) {
+  // About 3 M parameters with the 4k-token tiny vocabulary: trains on two CPU cores in minutes.
+  nlohmann::json j = {{"vocab_size", tokenizer.vocab_size()}, {"hidden_size", 192}, {"intermediate_size", 512},
+                      {"num_hidden_layers", 4}, {"num_attention_heads", 6}, {"num_key_value_heads", 2},
+                      {"max_position_embeddings", 2048}, {"rope_theta", 10000.0}, {"rms_norm_eps", 1e-6},
+                      {"tie_word_embeddings", true}, {"torch_dtype", "float32"},
+                      {"eos_token_id", tokenizer.require_token_id("<|im_end|>")},
+                      {"pad_token_id", tokenizer.token_to_id("<|pad|>").value_or(tokenizer.require_token_id("<|endoftext|>"))}};
+  if (vision)
+    j["retort_vision"] = {{"image_size", 224}, {"patch_size", 32}, {"hidden_size", 128}, {"num_layers", 2},
+                          {"num_heads", 4}, {"intermediate_size", 256},
+                          {"image_token_id", tokenizer.require_token_id("<|image|>")}};
+  for (auto it = overrides.begin(); it != overrides.end(); ++it) j[it.key()] = it.value();
+  return model::Qwen2Config::from_json(j, "tiny policy config");
+}
+
+namespace {
+
+// Keeps the lines of a JSONL file whose "step" is <= STEP (a resumed run rewrites what came after).
+void truncate_jsonl_after_step(const std::string& path, int64_t step) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::string kept, line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.contains("step") || j["step"].get<int64_t>() > step) continue;
+    kept += line + "\n";
+  }
+  in.close();
+  std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << kept;
+  fs::rename(tmp, path);
+}
+
+at::Device parse_device(const std::string& name) {
+  if (name == "cuda" && !at::hasCUDA()) throw ConfigError("model.device: cuda requested but no CUDA device is available");
+  return name == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+}
+
+}  // namespace
+
+Trainer::Trainer(TrainConfig config, nlohmann::json resolved_config)
+    : config_(std::move(config)), resolved_config_(std::move(resolved_config)), rng_(config_.seed) {
+  if (config_.threads > 0) at::set_num_threads(config_.threads);
+  if (config_.rl.loss == "real" && config_.rl.micro_batch_size % config_.rl.group_size != 0)
+    throw ConfigError("rl.micro_batch_size: the `real` loss needs whole groups per micro-batch (a multiple of rl.group_size)");
+  train_ = load_examples(config_.data.train);
+  if (!config_.data.eval.empty()) {
+    eval_ = load_examples(config_.data.eval);
+    if (config_.data.eval_limit > 0 && static_cast<int64_t>(eval_.size()) > config_.data.eval_limit)
+      eval_.resize(config_.data.eval_limit);
+  }
+  auto& registry = VerifierRegistry::instance();
+  chem::register_verifiers(registry);
+  med::register_verifiers(registry);
+  RewardSpec spec = config_.reward.empty() ? RewardSpec::defaults() : RewardSpec::from_json(config_.reward, "reward");
+  scorer_ = std::make_unique<LineScorer>(registry, spec);
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::load_or_create_policy() {
+  at::Device device = parse_device(config_.model.device);
+  at::ScalarType dtype = config_.model.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat;
+  if (config_.model.init == "tiny") {
+    tokenizer_path_ = model::Tokenizer::tiny_default_path();
+    tokenizer_ = std::make_unique<model::Tokenizer>(model::Tokenizer::from_file(tokenizer_path_));
+    auto arch = tiny_policy_config(*tokenizer_, config_.model.tiny, config_.model.vision);
+    policy_ = std::make_unique<model::Policy>(model::Policy::create(arch, config_.seed));
+    policy_->to(device, dtype);
+  } else {
+    tokenizer_path_ = config_.model.init + "/tokenizer.json";
+    tokenizer_ = std::make_unique<model::Tokenizer>(model::Tokenizer::from_file(tokenizer_path_));
+    policy_ = std::make_unique<model::Policy>(model::load_policy(config_.model.init, device, dtype));
+  }
+}
+
+void Trainer::start_stage_optimizer() {
+  bool sft = step_ < config_.sft.steps;
+  OptimizerOptions options = sft ? config_.sft.optimizer : config_.rl.optimizer;
+  if (!sft) options.total_steps = config_.rl.steps * config_.rl.epochs;  // one optimiser step per epoch
+  policy_->set_requires_grad(true);
+  optimizer_ = std::make_unique<PolicyOptimizer>(policy_->parameters(), options);
+  optimizer_stage_ = sft ? "sft" : "rl";
+}
+
+void Trainer::shuffle_order() {
+  order_.resize(train_.size());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  std::mt19937_64 shuffle_rng(mix_seed(config_.seed, "data-epoch-" + std::to_string(data_epoch_)));
+  std::shuffle(order_.begin(), order_.end(), shuffle_rng);  // the order depends on (seed, epoch) only
+}
+
+std::vector<Example> Trainer::next_batch(int64_t count) {
+  std::vector<Example> batch;
+  while (static_cast<int64_t>(batch.size()) < count) {
+    if (data_position_ >= static_cast<int64_t>(order_.size())) {
+      ++data_epoch_;
+      data_position_ = 0;
+      shuffle_order();
+    }
+    batch.push_back(train_[order_[data_position_++]]);
+  }
+  return batch;
+}
+
+bool Trainer::try_resume() {
+  CheckpointManager manager(config_.run_dir + "/checkpoints", config_.checkpoint_keep);
+  auto latest = manager.latest();
+  if (!latest) return false;
+  at::Device device = parse_device(config_.model.device);
+  at::ScalarType dtype = config_.model.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat;
+  tokenizer_path_ = (*latest / "tokenizer.json").string();
+  tokenizer_ = std::make_unique<model::Tokenizer>(model::Tokenizer::from_file(tokenizer_path_));
+  policy_ = std::make_unique<model::Policy>(model::load_policy(latest->string(), device, dtype));
+  TrainerState state = read_trainer_state(*latest);
+  step_ = state.step;
+  data_epoch_ = state.data_cursor.value("epoch", int64_t{0});
+  data_position_ = state.data_cursor.value("position", int64_t{0});
+  shuffle_order();
+  rng_.load(state.rng);
+  set_torch_cpu_rng_state(state.torch_rng_bytes);
+  stage_results_ = state.extra.value("stage_results", nlohmann::json::object());
+  start_stage_optimizer();
+  // At the SFT/RL boundary the saved optimiser is SFT's: the RL stage keeps its fresh one.
+  if (state.extra.value("optimizer_stage", std::string()) == optimizer_stage_ && !state.optimizer_bytes.empty()) {
+    optimizer_->load_state_bytes(state.optimizer_bytes);
+    optimizer_->load_counters_json(state.extra.value("optimizer_counters", nlohmann::json::object()));
+  }
+  truncate_jsonl_after_step(config_.run_dir + "/metrics.jsonl", step_);
+  truncate_jsonl_after_step(config_.run_dir + "/samples.jsonl", step_);
+  log::info("resumed " + config_.run_dir + " from " + latest->filename().string());
+  return true;
+}
+
+void Trainer::save_checkpoint() {
+  CheckpointManager manager(config_.run_dir + "/checkpoints", config_.checkpoint_keep);
+  manager.save(step_, [&](const fs::path& staging) {
+    // save_policy writes a directory of its own; its files then move into the staging directory.
+    fs::path hf = staging / "hf";
+    model::SaveOptions options;
+    options.tokenizer_json = tokenizer_path_;
+    model::save_policy(*policy_, hf.string(), options);
+    for (const auto& entry : fs::directory_iterator(hf)) fs::rename(entry.path(), staging / entry.path().filename());
+    fs::remove(hf);
+    TrainerState state;
+    state.step = step_;
+    state.data_cursor = {{"epoch", data_epoch_}, {"position", data_position_}};
+    state.rng = rng_.save();
+    state.torch_rng_bytes = torch_cpu_rng_state();
+    state.optimizer_bytes = optimizer_ ? optimizer_->state_bytes() : std::string();
+    state.extra = {{"stage_results", stage_results_}, {"optimizer_stage", optimizer_stage_},
+                   {"optimizer_counters", optimizer_ ? optimizer_->counters_json() : nlohmann::json::object()}};
+    write_trainer_state(staging, state);
+  });
+}
+
+void Trainer::evaluate_stage(const std::string& stage) {
+  if (eval_.empty() || !config_.eval.at_stage_ends || stage_results_.contains(stage)) return;
+  EvalResult result = evaluate_policy(*policy_, *prompts_, *scorer_, eval_, config_.eval.max_new_tokens,
+                                      config_.eval.batch_size, "eval " + stage);
+  stage_results_[stage] = result.metrics;
+  std::ofstream samples(config_.run_dir + "/eval_" + stage + ".jsonl");
+  for (const auto& s : result.samples) samples << s.dump() << "\n";
+  std::string line = "eval " + stage + ":";
+  for (const auto& [k, v] : result.metrics) line += " " + k + "=" + nlohmann::json(v).dump();
+  log::info(line);
+}
+
+nlohmann::json Trainer::run() {
+  fs::create_directories(config_.run_dir);
+  if (!try_resume()) {
+    load_or_create_policy();
+    shuffle_order();
+    truncate_jsonl_after_step(config_.run_dir + "/metrics.jsonl", 0);
+    truncate_jsonl_after_step(config_.run_dir + "/samples.jsonl", 0);
+  }
+  std::ofstream(config_.run_dir + "/config.json") << resolved_config_.dump(2) << "\n";
+  int64_t image_tokens = config_.data.images && policy_->has_vision() ? policy_->vision()->config().num_patches() : 0;
+  prompts_ = std::make_unique<PromptBuilder>(*tokenizer_, config_.data.system_prompt, image_tokens);
+  metrics_ = std::make_unique<MetricsWriter>(config_.run_dir);
+  log::info("policy: " + std::to_string(policy_->parameter_count()) + " parameters; train " +
+            std::to_string(train_.size()) + " examples, eval " + std::to_string(eval_.size()));
+
+  if (step_ == 0) evaluate_stage("base");
+  ProgressBar bar("train", config_.total_steps());
+  bar.update(step_);
+  while (step_ < config_.total_steps()) {
+    std::string stage = step_ < config_.sft.steps ? "sft" : "rl";
+    if (stage != optimizer_stage_) start_stage_optimizer();
+    auto metrics = stage == "sft" ? sft_step() : rl_step();
+    ++step_;
+    metrics_->write(step_, metrics);
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, "%s %s=%.3f", stage.c_str(), stage == "sft" ? "loss" : "reward",
+                  stage == "sft" ? metrics["loss"] : metrics["reward/mean"]);
+    bar.update(step_, suffix);
+    bool stage_end = step_ == config_.sft.steps || step_ == config_.total_steps();
+    if (step_ == config_.sft.steps && config_.sft.steps > 0) evaluate_stage("sft");
+    if (step_ == config_.total_steps() && config_.rl.steps > 0) evaluate_stage("rl");
+    if (stage_end || (config_.checkpoint_every > 0 && step_ % config_.checkpoint_every == 0)) save_checkpoint();
+  }
+  bar.finish();
+  try {
+    plot_run_metrics(config_.run_dir);
+  } catch (const std::exception& e) {
+    log::warn(std::string("plots: ") + e.what());
+  }
+  return stage_results_;
+}
+
+}  // namespace retort::rl
