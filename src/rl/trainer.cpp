@@ -17,6 +17,7 @@
 #include "core/reward_spec.h"
 #include "med/verifiers.h"
 #include "model/checkpoint.h"
+#include "model/tiny_config.h"
 #include "rl/checkpoint.h"
 #include "rl/trainer_state.h"
 
@@ -41,19 +42,11 @@ std::vector<Example> load_examples(const std::string& path) {
 }
 
 model::Qwen2Config tiny_policy_config(const model::Tokenizer& tokenizer, const nlohmann::json& overrides, bool vision) {
-  // About 3 M parameters with the 4k-token tiny vocabulary: trains on two CPU cores in minutes.
-  nlohmann::json j = {{"vocab_size", tokenizer.vocab_size()}, {"hidden_size", 192}, {"intermediate_size", 512},
-                      {"num_hidden_layers", 4}, {"num_attention_heads", 6}, {"num_key_value_heads", 2},
-                      {"max_position_embeddings", 2048}, {"rope_theta", 10000.0}, {"rms_norm_eps", 1e-6},
-                      {"tie_word_embeddings", true}, {"torch_dtype", "float32"},
-                      {"eos_token_id", tokenizer.require_token_id("<|im_end|>")},
-                      {"pad_token_id", tokenizer.token_to_id("<|pad|>").value_or(tokenizer.require_token_id("<|endoftext|>"))}};
-  if (vision)
-    j["retort_vision"] = {{"image_size", 224}, {"patch_size", 32}, {"hidden_size", 128}, {"num_layers", 2},
-                          {"num_heads", 4}, {"intermediate_size", 256},
-                          {"image_token_id", tokenizer.require_token_id("<|image|>")}};
+  model::Qwen2Config config = model::tiny_config(tokenizer, vision);
+  if (overrides.empty()) return config;
+  nlohmann::json j = config.to_json();
   for (auto it = overrides.begin(); it != overrides.end(); ++it) j[it.key()] = it.value();
-  return model::Qwen2Config::from_json(j, "tiny policy config");
+  return model::Qwen2Config::from_json(j, "model.tiny");
 }
 
 namespace {
