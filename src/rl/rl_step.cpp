@@ -111,7 +111,7 @@ std::map<std::string, double> Trainer::rl_step() {
     ids[n] = r.prompt_ids;
     ids[n].insert(ids[n].end(), r.tokens.begin(), r.tokens.end());
     masks[n].assign(r.prompt_ids.size(), 0.0f);
-    masks[n].resize(ids[n].size(), 1.0f);
+    masks[n].insert(masks[n].end(), r.token_mask.begin(), r.token_mask.end());  // tool responses stay 0
     old[n].assign(r.prompt_ids.size(), 0.0f);
     old[n].insert(old[n].end(), r.logprobs.begin(), r.logprobs.end());
     images[n] = r.images;

@@ -33,6 +33,7 @@ std::vector<Rollout> sample_rollouts(const model::Policy& policy, const PromptBu
     r.images = inputs[i].images;
     r.tokens = s.tokens;
     r.logprobs = s.logprobs_untempered;
+    r.token_mask.assign(s.sampled.begin(), s.sampled.end());
     r.completion = prompts.completion_text(s.tokens);
     r.clipped = s.finish_reason == rollout::FinishReason::max_new_tokens;
     out.push_back(std::move(r));

@@ -15,7 +15,8 @@ struct Rollout {
   std::vector<int64_t> prompt_ids;
   std::vector<chem::Image> images;
   std::vector<int64_t> tokens;           // generated (sampled) tokens
-  std::vector<float> logprobs;           // untempered log-prob per token (the policy's own)
+  std::vector<float> logprobs;           // untempered log-prob per token (the policy's own; 0 if appended)
+  std::vector<float> token_mask;         // per token: 1 = sampled by the policy (trains), 0 = appended (tool response)
   std::string completion;                // decoded, turn-end tokens dropped
   bool clipped = false;                  // stopped by max_new_tokens
 };
