@@ -300,6 +300,15 @@ struct SentenceParser {
     return std::nullopt;
   }
 
+  // How many tokens the comparator ending right before END takes (0 when there is none).
+  size_t comparator_length_before(size_t end) const {
+    for (size_t len = 3; len >= 1; --len) {
+      if (end < len) continue;
+      if (comparator_lexicon().at(t, end - len).second == len) return len;
+    }
+    return 0;
+  }
+
   // QUANTITY [filler] [COMPARATOR] NUMBER.
   bool numeric_after(size_t i, Quantity q, size_t qlen) {
     std::optional<Comparison> cmp;
@@ -551,17 +560,25 @@ struct SentenceParser {
         {"absorption", Property::oral_absorption},
         {"lipinski violation", Property::lipinski_violation}, {"lipinski", Property::lipinski_violation},
         {"rule of five", Property::lipinski_violation}, {"ro5", Property::lipinski_violation}};
-    static const std::set<std::string> up = {"high", "higher", "good", "increased", "increase", "increases", "enhanced",
-                                             "enhances", "more", "likely", "readily", "easily", "well", "improves",
-                                             "improved", "favors", "favours", "favorable", "permits", "allows", "greater",
+    // Direction words of the consequence, verbs in every form: "lowers", "raising", "worsened" all say which
+    // way the property goes (the verb forms were missing, so "Higher logP lowers solubility" took its
+    // direction from "higher").
+    static const std::set<std::string> up = {"high", "higher", "good", "increased", "increase", "increases", "increasing",
+                                             "enhanced", "enhances", "enhance", "enhancing", "more", "likely", "readily",
+                                             "easily", "well", "improves", "improve", "improved", "improving", "favors",
+                                             "favours", "favorable", "favourable", "permits", "allows", "greater",
                                              "better", "efficient", "efficiently", "can", "violation", "violates",
-                                             "violate", "violating"};
-    static const std::set<std::string> down = {"low", "lower", "poor", "poorly", "reduced", "reduces", "reduce",
-                                               "decreased", "decreases", "decrease", "limited", "limits", "limit",
-                                               "less", "unlikely", "insoluble", "hinders", "hinder", "impairs", "impair",
+                                             "violate", "violating", "raises", "raise", "raised", "raising", "boosts",
+                                             "boost", "boosted", "promotes", "promote", "aids", "helps"};
+    static const std::set<std::string> down = {"low", "lower", "lowers", "lowered", "lowering", "poor", "poorly",
+                                               "poorer", "reduced", "reduces", "reduce", "reducing", "decreased",
+                                               "decreases", "decrease", "decreasing", "limited", "limits", "limit",
+                                               "limiting", "less", "unlikely", "insoluble", "hinders", "hinder",
+                                               "hindered", "hindering", "impairs", "impair", "impaired", "impairing",
                                                "prevents", "prevent", "blocks", "restricts", "restrict", "restricted",
-                                               "weak", "minimal", "cannot", "worse", "impede", "impedes", "compliant",
-                                               "obeys", "satisfies"};
+                                               "restricting", "weak", "minimal", "cannot", "worse", "worsens", "worsen",
+                                               "worsened", "worsening", "impede", "impedes", "impeded", "hampers",
+                                               "hamper", "compliant", "obeys", "satisfies", "diminishes", "diminish"};
     static const std::set<std::string> negation = {"not", "no", "n't", "never", "doesn't", "don't", "won't", "isn't",
                                                    "without"};
     static const std::set<std::string> quantity_up = {"high", "higher", "large", "larger", "many", "more", "increased",
@@ -579,10 +596,12 @@ struct SentenceParser {
     static const std::set<std::string> causal = {
         "so", "therefore", "thus", "hence", "because", "since", "means", "mean", "suggests", "suggest", "indicates",
         "indicate", "indicating", "implies", "imply", "leads", "lead", "leading", "results", "result", "resulting",
-        "->", "due", "causes", "cause", "predicts", "consequently", "lower", "lowers", "reduces", "reduce",
-        "increases", "increase", "raises", "decreases", "decrease", "favors", "favours", "given", "with", "show",
-        "shows", "expected", "associated", "correlates", "limits", "limit", "hinders", "improves", "makes",
-        "which", "giving", "gives", "predict", "impairs", "prevents", "restricts", "explains"};
+        "->", "due", "causes", "cause", "predicts", "consequently", "lower", "lowers", "lowering", "reduces",
+        "reduce", "reducing", "increases", "increase", "raises", "raise", "raising", "decreases", "decrease",
+        "favors", "favours", "given", "with", "show", "shows", "expected", "associated", "correlates", "limits",
+        "limit", "limiting", "hinders", "improves", "improve", "improving", "worsens", "worsen", "worsening",
+        "makes", "which", "giving", "gives", "predict", "impairs", "prevents", "restricts", "explains", "hampers",
+        "diminishes", "boosts", "promotes"};
     bool has_causal = false;
     for (const auto& tok : t) has_causal = has_causal || causal.count(tok.text) > 0;
     if (!has_causal) return;
@@ -592,11 +611,15 @@ struct SentenceParser {
       PrincipleClaim p{};
       p.quantity = q;
       bool comparative_in_general = false;
+      // The premise spans its own direction words too ("Higher logP"), so the consequence never takes
+      // its direction from them.
+      size_t begin = i;
       for (size_t b = 1; b <= 2 && b <= i; ++b) {
         const std::string& w = t[i - b].text;
         if (quantity_up.count(w)) p.quantity_direction = +1;
         if (quantity_down.count(w)) p.quantity_direction = -1;
         if (p.quantity_direction) {
+          begin = i - b;
           // "More aromatic rings lower solubility" is a general rule; "its higher logP" is about the molecule.
           static const std::set<std::string> comparatives = {"more", "higher", "larger", "greater", "fewer", "lower",
                                                              "smaller", "less", "increasing", "decreasing", "bigger"};
@@ -612,6 +635,7 @@ struct SentenceParser {
           p.comparison = c;
           p.value = t[i - 1].value;
           p.quantity_direction = (*c == Comparison::gt || *c == Comparison::ge) ? +1 : -1;
+          begin = i - 1 - std::min<size_t>(i - 1, comparator_length_before(i - 1));
         }
       }
       // After: "logP is high", "TPSA above 90", "TPSA of 61.8 is below 90", "MW > 500".
@@ -651,7 +675,7 @@ struct SentenceParser {
       if (!p.quantity_direction && !p.value) continue;
       premise = p;
       premise_general = comparative_in_general;
-      premise_at = i;
+      premise_at = begin;
       premise_end = std::max(j, i + qlen);
     }
     if (!premise) return;
