@@ -91,6 +91,16 @@ void add_claims_about(Score& s, const ParsedCompletion& parsed, const std::optio
   add_reasoning_components(s, parsed.reasoning, mol, context);
 }
 
+// The final answer read as a molecule. A missing answer gives nullopt; one that is not a molecule
+// sets the answer component to 0 with the reason and gives nullopt.
+std::optional<Molecule> answer_molecule(const ParsedCompletion& parsed, Score& s) {
+  if (!parsed.final_answer) return std::nullopt;
+  std::string why;
+  auto answer = read_answer_molecule(*parsed.final_answer, &why);
+  if (!answer) set_answer(s, false, why);
+  return answer;
+}
+
 class MolEqualVerifier : public Verifier {
  public:
   Score verify(const Example& ex, const Episode& ep) const override {
@@ -112,17 +122,11 @@ class MolEqualVerifier : public Verifier {
     if (largest) ref = ref->largest_fragment();
     auto parsed = parse_completion(ep.completion);
     Score s = start_score(parsed);
-    std::optional<Molecule> answer;
-    if (parsed.final_answer) {
-      std::string why;
-      answer = read_answer_molecule(*parsed.final_answer, &why);
-      if (!answer) {
-        set_answer(s, false, why);
-      } else {
-        Molecule a = largest ? answer->largest_fragment() : *answer;
-        std::string got = a.canonical_smiles(!ignore_stereo), want = ref->canonical_smiles(!ignore_stereo);
-        set_answer(s, got == want, got == want ? "same molecule (" + want + ")" : "'" + got + "' is not '" + want + "'");
-      }
+    std::optional<Molecule> answer = answer_molecule(parsed, s);
+    if (answer) {
+      Molecule a = largest ? answer->largest_fragment() : *answer;
+      std::string got = a.canonical_smiles(!ignore_stereo), want = ref->canonical_smiles(!ignore_stereo);
+      set_answer(s, got == want, got == want ? "same molecule (" + want + ")" : "'" + got + "' is not '" + want + "'");
     }
     add_claims_about(s, parsed, ex.smiles ? example_molecule(ex) : answer, ex);
     return s;
@@ -136,17 +140,11 @@ class MolFormulaVerifier : public Verifier {
                                      "reference");
     auto parsed = parse_completion(ep.completion);
     Score s = start_score(parsed);
-    std::optional<Molecule> answer;
-    if (parsed.final_answer) {
-      std::string why;
-      answer = read_answer_molecule(*parsed.final_answer, &why);
-      if (!answer) {
-        set_answer(s, false, why);
-      } else {
-        std::string formula = answer->formula();
-        bool same = parse_formula(formula) == want;
-        set_answer(s, same, "answer formula " + formula + (same ? " matches" : " differs from the reference"));
-      }
+    std::optional<Molecule> answer = answer_molecule(parsed, s);
+    if (answer) {
+      std::string formula = answer->formula();
+      bool same = parse_formula(formula) == want;
+      set_answer(s, same, "answer formula " + formula + (same ? " matches" : " differs from the reference"));
     }
     add_claims_about(s, parsed, answer, ex);
     return s;
@@ -167,28 +165,22 @@ class FunctionalGroupVerifier : public Verifier {
     }
     auto parsed = parse_completion(ep.completion);
     Score s = start_score(parsed);
-    std::optional<Molecule> answer;
-    if (parsed.final_answer) {
-      std::string why;
-      answer = read_answer_molecule(*parsed.final_answer, &why);
-      if (!answer) {
-        set_answer(s, false, why);
-      } else {
-        std::string formula = answer->formula();
-        bool ok = !want || parse_formula(formula) == *want;
-        std::string reason = want ? "formula " + formula + (ok ? " matches" : " differs") : "";
-        for (const auto& g : groups) {
-          bool has = false;
-          try {
-            has = has_functional_group(*answer, g);
-          } catch (const ChemError& e) {
-            throw std::invalid_argument(std::string("reference.groups: ") + e.what());
-          }
-          ok = ok && has;
-          reason += (reason.empty() ? "" : "; ") + g + (has ? " present" : " missing");
+    std::optional<Molecule> answer = answer_molecule(parsed, s);
+    if (answer) {
+      std::string formula = answer->formula();
+      bool ok = !want || parse_formula(formula) == *want;
+      std::string reason = want ? "formula " + formula + (ok ? " matches" : " differs") : "";
+      for (const auto& g : groups) {
+        bool has = false;
+        try {
+          has = has_functional_group(*answer, g);
+        } catch (const ChemError& e) {
+          throw std::invalid_argument(std::string("reference.groups: ") + e.what());
         }
-        set_answer(s, ok, reason);
+        ok = ok && has;
+        reason += (reason.empty() ? "" : "; ") + g + (has ? " present" : " missing");
       }
+      set_answer(s, ok, reason);
     }
     add_claims_about(s, parsed, answer, ex);
     return s;

@@ -8,6 +8,7 @@
 
 #include "core/metrics_writer.h"
 #include "core/tfevents.h"
+#include "tests/support/run_command.h"
 
 TEST(TfEvents, Crc32cKnownAnswers) {
   // RFC 3720 / the standard check value for CRC-32C.
@@ -38,16 +39,10 @@ TEST(TfEvents, RoundTripThroughTensorboardEventAccumulator) {
   std::getline(jsonl, first);
   EXPECT_EQ(first, R"({"step":1,"kl":0.001,"reward/mean":0.25})");
 
-  std::string cmd = std::string(RETORT_PYTHON) + " " + RETORT_SOURCE_DIR + "/tests/parity/read_tfevents.py '" +
-                    dir.string() + "' 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::stringstream out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.write(buf, n);
-  int rc = pclose(pipe);
-  ASSERT_EQ(rc, 0) << out.str();
-  EXPECT_EQ(out.str(),
+  auto run = retort::testing::run_command(std::string(RETORT_PYTHON) + " " + RETORT_SOURCE_DIR +
+                                          "/tests/parity/read_tfevents.py '" + dir.string() + "'");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_EQ(run.output,
             "kl 1 0.001\nkl 2 0.002\nkl 10 0\nreward/mean 1 0.25\nreward/mean 2 0.5\nreward/mean 10 -1.5\n");
   std::filesystem::remove_all(dir);
 }

@@ -16,6 +16,7 @@
 #include "rl/losses.h"
 #include "rl/optimizer.h"
 #include "rl_test_util.h"
+#include "tests/support/run_command.h"
 
 namespace {
 
@@ -219,18 +220,12 @@ TEST(RlParity, EveryEstimatorAndLossMatchesPythonReferenceAndTrl) {
               {"schedule_cases", build_schedule_cases()}};
   auto path = dir / "cases.json";
   std::ofstream(path) << all.dump();
-  std::string cmd = std::string(RETORT_PYTHON) + " " + RETORT_SOURCE_DIR + "/tests/parity/test_rl_reference.py '" +
-                    path.string() + "' 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::stringstream out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.write(buf, n);
-  int rc = pclose(pipe);
-  std::cout << out.str();
-  EXPECT_EQ(rc, 0) << out.str();
+  auto run = retort::testing::run_command(std::string(RETORT_PYTHON) + " " + RETORT_SOURCE_DIR +
+                                          "/tests/parity/test_rl_reference.py '" + path.string() + "'");
+  std::cout << run.output;
+  EXPECT_EQ(run.status, 0) << run.output;
   // The script prints one line per comparison; make sure TRL was really compared.
-  EXPECT_NE(out.str().find("trl dapo"), std::string::npos);
-  EXPECT_NE(out.str().find("trl grpo"), std::string::npos);
+  EXPECT_NE(run.output.find("trl dapo"), std::string::npos);
+  EXPECT_NE(run.output.find("trl grpo"), std::string::npos);
   retort::rl::remove_tree(dir);
 }
