@@ -44,6 +44,23 @@ void PolicyOptimizer::zero_grad() { adamw_->zero_grad(/*set_to_none=*/true); }
 OptimizerStepReport PolicyOptimizer::step(double loss) {
   OptimizerStepReport report;
   report.lr = learning_rate_at(options_, steps_taken_);
+  if (gradient_reduce_) {
+    std::vector<at::Tensor> gradients;
+    std::vector<size_t> materialised;  // parameters that had no gradient here
+    gradients.reserve(parameters_.size());
+    for (size_t i = 0; i < parameters_.size(); ++i) {
+      if (!parameters_[i].grad().defined()) {
+        parameters_[i].mutable_grad() = at::zeros_like(parameters_[i]);
+        materialised.push_back(i);
+      }
+      gradients.push_back(parameters_[i].grad());
+    }
+    gradient_reduce_(gradients);
+    // Still zero after the reduction: no rank had a gradient, so AdamW skips it (no weight decay), as it would
+    // in one process.
+    for (size_t i : materialised)
+      if (!parameters_[i].grad().any().item<bool>()) parameters_[i].mutable_grad() = at::Tensor();
+  }
   // Global L2 norm over every gradient (in float64 so a large model's sum does not overflow).
   double squared = 0;
   for (auto& p : parameters_)

@@ -2,6 +2,7 @@
 // clipping, and a NaN/Inf guard that skips a bad step, logs it, and stops after N bad steps in a row.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,6 +59,13 @@ class PolicyOptimizer {
   OptimizerStepReport step(double loss = 0.0);
   void zero_grad();
 
+  // Data parallelism: when set, step() first hands every parameter's gradient (a parameter without
+  // one gets zeros, so every rank passes the same list) to REDUCE, which replaces them in place (e.g.
+  // dist::DistContext::all_reduce, sum over ranks), before the norm, the guard and the update. A
+  // gradient still all zero after REDUCE that this rank did not have is dropped again (AdamW skips it).
+  using GradientReduce = std::function<void(std::vector<at::Tensor>& gradients)>;
+  void set_gradient_reduce(GradientReduce reduce) { gradient_reduce_ = std::move(reduce); }
+
   int64_t steps_taken() const { return steps_taken_; }  // successful updates (the schedule's step)
   const OptimizerOptions& options() const { return options_; }
 
@@ -71,6 +79,7 @@ class PolicyOptimizer {
   OptimizerOptions options_;
   std::vector<at::Tensor> parameters_;
   std::unique_ptr<torch::optim::AdamW> adamw_;
+  GradientReduce gradient_reduce_;
   int64_t steps_taken_ = 0;
   int64_t consecutive_bad_steps_ = 0;
   int64_t total_bad_steps_ = 0;
