@@ -18,6 +18,7 @@
 #include "chem/molecule.h"
 #include "chem/verifiers/claim_checks.h"
 #include "core/errors.h"
+#include "datasets/med_kg_tasks.h"
 #include "datasets/moleculenet_tasks.h"
 #include "datasets/scaffold_split.h"
 
@@ -351,6 +352,7 @@ std::string reference_answer_text(const Example& example) {
 }
 
 std::string cold_start_completion(const Example& example, std::mt19937_64& rng, TraceLength length) {
+  if (is_kg_trace_example(example)) return kg_cold_start_completion(example);  // medical KG questions (med_kg_tasks.h)
   const TaskSpec& spec = find_task(example.task);
   const std::string answer = reference_answer_text(example);
   if (!example.smiles) throw DataError("example '" + example.id + "': no SMILES");

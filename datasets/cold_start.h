@@ -27,6 +27,8 @@ namespace retort::datasets {
 enum class TraceLength { full, brief };
 
 // The completion for EXAMPLE (task one of moleculenet_tasks(), smiles set, answer as make_answer gives).
+// A knowledge-graph multiple-choice Example (meta.facts and meta.options, from `retort data build --task
+// med_kg`) gets med::kg_trace_completion's trace instead (datasets/med_kg_tasks.h).
 // Throws DataError for an unknown task, a missing or unparsable SMILES, or an answer of the wrong shape.
 std::string cold_start_completion(const Example& example, std::mt19937_64& rng,
                                   TraceLength length = TraceLength::full);

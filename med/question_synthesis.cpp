@@ -29,6 +29,8 @@ struct Builder {
   const SynthesisOptions& opt;
   std::vector<McqItem> items;
   std::map<std::string, std::string> anchor_of;  // item id -> anchor drug
+  std::map<std::string, std::vector<KgFact>> chain_of;  // item id -> the facts its answer rests on
+  KgFact fact(const std::string& s, const std::string& r, const std::string& o) const { return {s, r, o, ""}; }
 
   std::vector<std::string> all_objects(const std::string& relation) const {
     std::set<std::string> s;
@@ -51,7 +53,7 @@ struct Builder {
   // Adds a question with CORRECT and distractors drawn (seeded) from POOL; skipped if too few.
   void add(const std::string& id, const std::string& anchor, const std::string& question, const std::string& correct,
            std::vector<std::string> pool, const std::string& difficulty, int hops, const std::string& template_name,
-           const std::vector<std::string>& sources) {
+           const std::vector<std::string>& sources, const std::vector<KgFact>& chain) {
     pool.erase(std::remove(pool.begin(), pool.end(), correct), pool.end());
     std::sort(pool.begin(), pool.end());
     pool.erase(std::unique(pool.begin(), pool.end()), pool.end());
@@ -70,10 +72,13 @@ struct Builder {
       item.options[static_cast<char>('A' + i)] = choices[i];
       if (choices[i] == correct) item.answer = static_cast<char>('A' + i);
     }
+    nlohmann::json facts = nlohmann::json::array();
+    for (const auto& f : chain) facts.push_back({f.subject, f.relation, f.object});
     item.meta = {{"difficulty", difficulty}, {"hops", hops}, {"template", template_name},
-                 {"anchor", anchor},         {"sources", sources}};
+                 {"anchor", anchor},         {"sources", sources}, {"facts", facts}};
     items.push_back(std::move(item));
     anchor_of[id] = anchor;
+    chain_of[id] = chain;
   }
 };
 
@@ -99,7 +104,8 @@ SynthesizedQuestions synthesize_questions(const KnowledgeGraph& g, const Synthes
       for (const auto& x : all_targets)
         if (!b.has(d, "targets", x)) pool.push_back(x);
       b.add("kg-target-" + d + "-" + std::to_string(t), d, "What is a molecular target of " + d + "?", targets[t],
-            pool, "easy", 1, "target_of", b.sources_of(d, {{"targets", targets[t]}}));
+            pool, "easy", 1, "target_of", b.sources_of(d, {{"targets", targets[t]}}),
+            {b.fact(d, "targets", targets[t])});
     }
     // moderate, 2 hops: drug -> target <- other drug.
     for (const auto& other : targeted) {
@@ -115,7 +121,8 @@ SynthesizedQuestions synthesize_questions(const KnowledgeGraph& g, const Synthes
         if (!overlap) pool.push_back(x);
       }
       b.add("kg-shares-" + d + "-" + other, d, "Which drug acts on the same molecular target as " + d + "?", other, pool,
-            "moderate", 2, "shares_target", b.sources_of(d, {{"targets", shared}}));
+            "moderate", 2, "shares_target", b.sources_of(d, {{"targets", shared}}),
+            {b.fact(d, "targets", shared), b.fact(other, "targets", shared)});
     }
     // moderate, 2 hops: disease + target -> drug (unique in the graph).
     for (const auto& disease : diseases) {
@@ -129,7 +136,7 @@ SynthesizedQuestions synthesize_questions(const KnowledgeGraph& g, const Synthes
         auto sources = b.sources_of(d, {{"treats", disease}, {"targets", target}});
         b.add("kg-disease-target-" + d + "-" + disease + "-" + target, d,
               "Which drug used for " + disease + " acts directly on " + target + "?", d, pool, "moderate", 2,
-              "drug_for_disease_and_target", sources);
+              "drug_for_disease_and_target", sources, {b.fact(d, "treats", disease), b.fact(d, "targets", target)});
         // hard, 3 hops: disease + target -> drug -> adverse effect.
         std::set<std::string> excluded;  // effects of any drug sharing the target or a class
         for (const auto& x : drugs) {
@@ -146,7 +153,8 @@ SynthesizedQuestions synthesize_questions(const KnowledgeGraph& g, const Synthes
           b.add("kg-adverse-" + d + "-" + disease + "-" + target + "-" + effect, d,
                 "For " + disease + ", a patient is started on the drug that acts directly on " + target +
                     ". Which adverse effect is characteristic of that drug?",
-                effect, ae_pool, "hard", 3, "adverse_effect_of_described_drug", s);
+                effect, ae_pool, "hard", 3, "adverse_effect_of_described_drug", s,
+                {b.fact(d, "treats", disease), b.fact(d, "targets", target), b.fact(d, "adverse_effect", effect)});
         }
         // hard, 3 hops: disease + target -> drug -> reversal agent.
         for (const auto& agent : g.objects(d, "reversed_by")) {
@@ -160,21 +168,53 @@ SynthesizedQuestions synthesize_questions(const KnowledgeGraph& g, const Synthes
           auto s = b.sources_of(d, {{"treats", disease}, {"targets", target}, {"reversed_by", agent}});
           b.add("kg-reversal-" + d + "-" + disease + "-" + target, d,
                 "Which agent reverses the effect of the drug used for " + disease + " that acts directly on " + target + "?",
-                agent, pool, "hard", 3, "reversal_of_described_drug", s);
+                agent, pool, "hard", 3, "reversal_of_described_drug", s,
+                {b.fact(d, "treats", disease), b.fact(d, "targets", target), b.fact(d, "reversed_by", agent)});
         }
       }
     }
   }
 
+  // Drugs are split by a seeded hash; a question goes with its anchor drug. With fact_disjoint, a
+  // question whose facts name drugs of both splits (shares_target with the other drug across the split)
+  // is dropped, so no fact (subject, relation, object) is behind questions of both splits.
+  auto held_out_drug = [&](const std::string& drug) {
+    double u = static_cast<double>(mix_seed(opt.seed, "kg-split:" + drug) % 1000000) / 1e6;
+    return u < opt.held_out_fraction;
+  };
   SynthesizedQuestions out;
   for (auto& item : b.items) {
-    const std::string& anchor = b.anchor_of[item.id];
-    double u = static_cast<double>(mix_seed(opt.seed, "kg-split:" + anchor) % 1000000) / 1e6;
-    bool held_out = u < opt.held_out_fraction;
+    const bool held_out = held_out_drug(b.anchor_of[item.id]);
+    if (opt.fact_disjoint) {
+      bool mixed = false;
+      for (const auto& f : b.chain_of[item.id]) mixed = mixed || held_out_drug(f.subject) != held_out;
+      if (mixed) {
+        ++out.dropped_across_split;
+        continue;
+      }
+    }
     item.meta["split"] = held_out ? "held_out" : "train";
     (held_out ? out.held_out : out.train).push_back(std::move(item));
   }
   return out;
+}
+
+}  // namespace retort::med
+
+namespace retort::med {
+
+void balance_answer_letters(std::vector<McqItem>& items, uint64_t seed) {
+  std::vector<size_t> slot(items.size());
+  for (size_t i = 0; i < slot.size(); ++i) slot[i] = i;
+  std::mt19937_64 rng(mix_seed(seed, "kg-answer-letters"));
+  for (size_t i = slot.size(); i > 1; --i) std::swap(slot[i - 1], slot[rng() % i]);
+  for (size_t i = 0; i < items.size(); ++i) {
+    McqItem& item = items[i];
+    if (item.options.empty() || !item.options.count(item.answer)) continue;
+    const char letter = static_cast<char>('A' + slot[i] % item.options.size());
+    std::swap(item.options[letter], item.options[item.answer]);
+    item.answer = letter;
+  }
 }
 
 }  // namespace retort::med

@@ -10,6 +10,7 @@
 #include "core/progress.h"
 #include "core/rng.h"
 #include "datasets/cold_start.h"
+#include "datasets/med_kg_tasks.h"
 #include "datasets/moleculenet_tasks.h"
 #include "datasets/task_files.h"
 
@@ -67,6 +68,14 @@ int run(const std::vector<std::string>& argv) {
   if (!std::filesystem::is_directory(options.data_dir))
     throw IoError(options.data_dir + ": no such directory (run from the repository root or pass --data-dir)");
 
+  if (task == "med_kg") {  // issue 6: knowledge-graph questions, traces and the medical test files (examples/medical_qa)
+    datasets::MedKgOptions med_options;
+    med_options.seed = options.seed;
+    if (auto dir = args.get("data-dir")) med_options.medqa_dir = *dir;
+    std::string line = datasets::write_med_kg_tasks(datasets::build_med_kg_tasks(med_options), out_dir);
+    std::printf("%s -> %s\n", line.c_str(), (std::filesystem::path(out_dir) / "med_kg").string().c_str());
+    return 0;
+  }
   std::vector<const datasets::TaskSpec*> specs;
   if (task == "all") {
     for (const auto& t : datasets::moleculenet_tasks()) specs.push_back(&t);
@@ -110,7 +119,10 @@ Command data_command() {
           "summary line per task: rows read, rows written per split, invalid SMILES count.\n"
           "\n"
           "options:\n"
-          "  --task NAME|all     esol, freesolv, lipophilicity (numbers); bbbp, bace, clintox (yes/no); or all\n"
+          "  --task NAME|all     esol, freesolv, lipophilicity (numbers); bbbp, bace, clintox (yes/no); or all;\n"
+          "                      med_kg: knowledge-graph MCQs (train / held-out on disjoint facts), their\n"
+          "                      cold-start traces, and MedQA / MedMCQA / PubMedQA test files from --data-dir\n"
+          "                      (default datasets/medqa) in DIR/med_kg/ (examples/medical_qa)\n"
           "  --out DIR           output directory (created)\n"
           "  --seed N            scaffold-split and trace seed (default 0); same seed, same files\n"
           "  --data-dir DIR      where the CSVs are (default datasets/moleculenet)\n"
