@@ -50,6 +50,7 @@ __device__ __forceinline__ OnlineSoftmax merge(OnlineSoftmax a, OnlineSoftmax b)
 
 // Adds one logit Z to the state.
 __device__ __forceinline__ OnlineSoftmax push(OnlineSoftmax s, float z) {
+  if (z == -INFINITY) return s;  // adds nothing (and exp(-inf - -inf) would be NaN)
   if (z > s.max) {  // new maximum: rescale what we have (exp(-inf) = 0 on the first element)
     const float scale = expf(s.max - z);
     return {z, s.sum_exp * scale + 1.0f, s.sum_exp_logit * scale + z};

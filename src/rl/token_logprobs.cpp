@@ -1,7 +1,13 @@
-// token_logprobs: embed (images spliced in) -> hidden states -> LM head -> log_softmax -> gather.
+// token_logprobs: embed (images spliced in) -> hidden states -> (fused) LM head + log-softmax + gather.
 #include "rl/token_logprobs.h"
 
 #include <ATen/ATen.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "core/errors.h"
+#include "kernels/fused_logprob.h"
 
 namespace retort::rl {
 
@@ -32,13 +38,22 @@ SequenceBatch pack_sequences(const std::vector<std::vector<int64_t>>& ids, const
   return out;
 }
 
-TokenLogprobs token_logprobs(const model::Policy& policy, const SequenceBatch& batch, bool with_entropy) {
-  at::Tensor embeds = policy.embed(batch.input_ids, batch.images);                      // (B, T, H)
-  at::Tensor hidden = policy.hidden_states(batch.input_ids, batch.attention_mask, nullptr, embeds);  // (B, T, H)
-  const int64_t T = batch.input_ids.size(1);
+LogprobPath default_logprob_path() {
+  const char* value = std::getenv("RETORT_LOGPROB_PATH");
+  if (value == nullptr || std::string(value).empty() || std::string(value) == "fused") return LogprobPath::fused;
+  if (std::string(value) == "plain") return LogprobPath::plain;
+  throw ConfigError(std::string("RETORT_LOGPROB_PATH must be 'fused' or 'plain', got '") + value + "'");
+}
+
+namespace {
+
+// Plain path: the full logits (B, T-1, V) in fp32, log_softmax, gather.
+TokenLogprobs plain_token_logprobs(const model::Policy& policy, const at::Tensor& hidden, const at::Tensor& input_ids,
+                                   bool with_entropy) {
+  const int64_t T = input_ids.size(1);
   at::Tensor logits = policy.decoder().project_logits(hidden.narrow(1, 0, T - 1)).to(at::kFloat);  // (B, T-1, V)
   at::Tensor log_probs = at::log_softmax(logits, -1);                                   // (B, T-1, V)
-  at::Tensor targets = batch.input_ids.narrow(1, 1, T - 1).unsqueeze(-1);               // (B, T-1, 1)
+  at::Tensor targets = input_ids.narrow(1, 1, T - 1).unsqueeze(-1);                     // (B, T-1, 1)
   at::Tensor picked = log_probs.gather(-1, targets).squeeze(-1);                        // (B, T-1)
   TokenLogprobs out;
   out.logp = at::constant_pad_nd(picked, {1, 0}, 0.0);                                  // (B, T)
@@ -47,6 +62,29 @@ TokenLogprobs token_logprobs(const model::Policy& policy, const SequenceBatch& b
     out.entropy = at::constant_pad_nd(entropy, {1, 0}, 0.0);
   }
   return out;
+}
+
+// Fused path: (B*(T-1), H) hidden rows and their next tokens through kernels::fused_logprob.
+TokenLogprobs fused_token_logprobs(const model::Policy& policy, const at::Tensor& hidden, const at::Tensor& input_ids,
+                                   bool with_entropy) {
+  const int64_t B = input_ids.size(0), T = input_ids.size(1), H = hidden.size(2);
+  at::Tensor rows = hidden.narrow(1, 0, T - 1).reshape({B * (T - 1), H});              // (B*(T-1), H)
+  at::Tensor targets = input_ids.narrow(1, 1, T - 1).reshape({B * (T - 1)});            // (B*(T-1),)
+  kernels::LogprobsAndEntropy r = kernels::fused_logprob(rows, policy.lm_head_weight(), targets);
+  TokenLogprobs out;
+  out.logp = at::constant_pad_nd(r.logp.view({B, T - 1}), {1, 0}, 0.0);                // (B, T)
+  if (with_entropy) out.entropy = at::constant_pad_nd(r.entropy.view({B, T - 1}), {1, 0}, 0.0);
+  return out;
+}
+
+}  // namespace
+
+TokenLogprobs token_logprobs(const model::Policy& policy, const SequenceBatch& batch, bool with_entropy,
+                             LogprobPath path) {
+  at::Tensor embeds = policy.embed(batch.input_ids, batch.images);                      // (B, T, H)
+  at::Tensor hidden = policy.hidden_states(batch.input_ids, batch.attention_mask, nullptr, embeds);  // (B, T, H)
+  return path == LogprobPath::fused ? fused_token_logprobs(policy, hidden, batch.input_ids, with_entropy)
+                                    : plain_token_logprobs(policy, hidden, batch.input_ids, with_entropy);
 }
 
 }  // namespace retort::rl

@@ -1,6 +1,8 @@
 // Per-token log-probs and entropies of whole sequences under a policy (the trainer's forward pass):
 // sequences are right-padded into one batch, run once, and logp[b, t] = log pi(ids[b, t] | ids[b, <t]).
-// Plain path: log_softmax over the full (B, T, V) logits (kernels/ will add a fused chunked path).
+// Two paths with one result: fused (the default) feeds the hidden states and the LM head weight to
+// kernels::fused_logprob, which never holds the (B, T, V) logits; plain runs log_softmax over them.
+// The environment variable RETORT_LOGPROB_PATH=plain|fused picks the default.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -28,7 +30,13 @@ struct TokenLogprobs {
   at::Tensor entropy;  // (B, T) fp32, entropy of the distribution that predicted token t; undefined if not asked
 };
 
+enum class LogprobPath { fused, plain };
+
+// RETORT_LOGPROB_PATH ("fused" when unset); ConfigError on any other value.
+LogprobPath default_logprob_path();
+
 // Differentiable w.r.t. the policy's weights unless called under a no-grad guard.
-TokenLogprobs token_logprobs(const model::Policy& policy, const SequenceBatch& batch, bool with_entropy);
+TokenLogprobs token_logprobs(const model::Policy& policy, const SequenceBatch& batch, bool with_entropy,
+                             LogprobPath path = default_logprob_path());
 
 }  // namespace retort::rl
