@@ -189,8 +189,9 @@ UnitConversion convert_units(double value, const std::string& from_raw, const st
   if (a != b) {
     auto needs_molar_mass = [&]() {
       if (!molar_mass)
-        throw UnitError("converting " + std::string(quantity_name(a)) + " (" + from_name + ") to " + quantity_name(b) +
-                        " (" + to_name + ") needs molar_mass in g/mol");
+        // out.from / out.to, not the structured bindings: clang before 16 cannot capture those.
+        throw UnitError("converting " + std::string(quantity_name(a)) + " (" + out.from + ") to " + quantity_name(b) +
+                        " (" + out.to + ") needs molar_mass in g/mol");
       return *molar_mass;
     };
     if (a == Quantity::length && b == Quantity::energy) {  // photon: E = h c / lambda

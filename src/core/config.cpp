@@ -1,12 +1,21 @@
 // Config: dotted-key access into a JSON document with validation messages a user can act on.
 #include "core/config.h"
 
+#include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
 #include "core/errors.h"
 
 namespace retort {
+
+namespace {
+
+// A value for an error message; never throws (a --set string may hold invalid UTF-8).
+std::string shown(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
 
 std::vector<std::string> split_key(const std::string& key) {
   std::vector<std::string> parts;
@@ -30,7 +39,7 @@ Config Config::load(const std::string& path) {
   std::string name = path.substr(path.find_last_of('/') + 1);
   try {
     return from_json(json::parse(in), name);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     // nlohmann reports "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
     std::string what = e.what();
     auto pos = what.find("at line");
@@ -83,12 +92,15 @@ int64_t Config::get_int(const std::string& key, std::optional<int64_t> fallback,
   if (!v) {
     if (!fallback) fail(key, "required integer is missing");
     x = *fallback;
+  } else if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    fail(key, "must be an integer below 2^63, got " + shown(*v));
   } else if (v->is_number_integer()) {
     x = v->get<int64_t>();
-  } else if (v->is_number_float() && v->get<double>() == static_cast<double>(v->get<int64_t>())) {
-    x = v->get<int64_t>();
+  } else if (v->is_number_float() && std::trunc(v->get<double>()) == v->get<double>() &&
+             std::abs(v->get<double>()) < 9.2233720368547758e18) {  // 2^63: larger doubles do not fit (UB to cast)
+    x = static_cast<int64_t>(v->get<double>());
   } else {
-    fail(key, "must be an integer, got " + v->dump());
+    fail(key, "must be an integer, got " + shown(*v));
   }
   if (min && x < *min) fail(key, "must be >= " + std::to_string(*min) + ", got " + std::to_string(x));
   if (max && x > *max) fail(key, "must be <= " + std::to_string(*max) + ", got " + std::to_string(x));
@@ -105,7 +117,7 @@ double Config::get_double(const std::string& key, std::optional<double> fallback
   } else if (v->is_number()) {
     x = v->get<double>();
   } else {
-    fail(key, "must be a number, got " + v->dump());
+    fail(key, "must be a number, got " + shown(*v));
   }
   auto str = [](double d) { json j = d; return j.dump(); };
   if (min && x < *min) fail(key, "must be >= " + str(*min) + ", got " + str(x));
@@ -119,7 +131,7 @@ bool Config::get_bool(const std::string& key, std::optional<bool> fallback) cons
     if (!fallback) fail(key, "required boolean is missing");
     return *fallback;
   }
-  if (!v->is_boolean()) fail(key, "must be true or false, got " + v->dump());
+  if (!v->is_boolean()) fail(key, "must be true or false, got " + shown(*v));
   return v->get<bool>();
 }
 
@@ -133,7 +145,7 @@ std::string Config::get_string(const std::string& key, std::optional<std::string
   } else if (v->is_string()) {
     s = v->get<std::string>();
   } else {
-    fail(key, "must be a string, got " + v->dump());
+    fail(key, "must be a string, got " + shown(*v));
   }
   if (!allowed.empty()) {
     bool ok = false;

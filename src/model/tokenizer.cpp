@@ -146,7 +146,7 @@ Tokenizer Tokenizer::from_json_text(std::string_view json_text, const std::strin
   json root;
   try {
     root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number like 1e400
     throw TokenizerError(origin + ": not valid JSON: " + e.what());
   }
   if (!root.is_object()) throw TokenizerError(origin + ": expected a JSON object at the top level");
