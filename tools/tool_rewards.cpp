@@ -141,10 +141,10 @@ std::map<std::string, double> tool_use_metrics(const std::vector<Episode>& episo
       std::string name = call.name.empty() ? "invalid_call" : call.name;
       calls += 1;
       seconds += call.seconds;
-      out["tools/calls/" + name] += 1;
+      out["tools/" + name + "/calls"] += 1;
       if (!call.ok) {
         errors += 1;
-        out["tools/errors/" + name] += 1;
+        out["tools/" + name + "/errors"] += 1;
       }
     }
   }

@@ -48,7 +48,7 @@ Score score_tool_use(const std::vector<ChecklistItem>& items, const std::vector<
 
 // Batch metrics over episodes: tools/calls_per_episode, tools/error_rate (errors / calls, 0 without
 // calls), tools/episodes_with_calls (fraction), tools/mean_call_seconds, and per tool
-// tools/calls/<name> and tools/errors/<name> (counts over the batch; unparsable calls count as
+// tools/<name>/calls and tools/<name>/errors (counts over the batch; unparsable calls count as
 // "invalid_call").
 std::map<std::string, double> tool_use_metrics(const std::vector<Episode>& episodes);
 

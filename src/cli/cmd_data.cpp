@@ -13,6 +13,7 @@
 #include "datasets/med_kg_tasks.h"
 #include "datasets/moleculenet_tasks.h"
 #include "datasets/task_files.h"
+#include "datasets/tool_agent_tasks.h"
 
 namespace retort::cli {
 namespace {
@@ -76,6 +77,14 @@ int run(const std::vector<std::string>& argv) {
     std::printf("%s -> %s\n", line.c_str(), (std::filesystem::path(out_dir) / "med_kg").string().c_str());
     return 0;
   }
+  if (task == "tool_agent") {  // issue 7: tool-use questions with SFT traces in meta.tool_trace
+    datasets::ToolAgentOptions tool_options;
+    tool_options.data_dir = options.data_dir;
+    tool_options.seed = options.seed;
+    std::string line = datasets::write_tool_agent_tasks(datasets::build_tool_agent_tasks(tool_options), tool_options, out_dir);
+    std::printf("%s -> %s\n", line.c_str(), (std::filesystem::path(out_dir) / "tool_agent").string().c_str());
+    return 0;
+  }
   std::vector<const datasets::TaskSpec*> specs;
   if (task == "all") {
     for (const auto& t : datasets::moleculenet_tasks()) specs.push_back(&t);
@@ -120,6 +129,8 @@ Command data_command() {
           "\n"
           "options:\n"
           "  --task NAME|all     esol, freesolv, lipophilicity (numbers); bbbp, bace, clintox (yes/no); or all;\n"
+          "                      tool_agent: molecular weight / TPSA / similarity questions answered with\n"
+          "                      tools, train examples carrying SFT traces in meta.tool_trace (examples/tool_agent)\n"
           "                      med_kg: knowledge-graph MCQs (train / held-out on disjoint facts), their\n"
           "                      cold-start traces, and MedQA / MedMCQA / PubMedQA test files from --data-dir\n"
           "                      (default datasets/medqa) in DIR/med_kg/ (examples/medical_qa)\n"

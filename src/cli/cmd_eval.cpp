@@ -30,6 +30,7 @@ int run(const std::vector<std::string>& argv) {
   model::Policy policy = model::load_policy(checkpoint);
   int64_t image_tokens = train.data.images && policy.has_vision() ? policy.vision()->config().num_patches() : 0;
   rl::PromptBuilder prompts(tokenizer, train.data.system_prompt, image_tokens);
+  if (train.tools.enabled) prompts.set_tools(train.tools);  // tools.* as in training (--set tools.enabled=false: none)
   auto& registry = VerifierRegistry::instance();
   chem::register_verifiers(registry);
   med::register_verifiers(registry);

@@ -20,6 +20,7 @@ EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& pro
   int64_t numeric = 0;
   ProgressBar bar(label, static_cast<int64_t>(examples.size()));
   rollout::SamplingParams greedy{0.0, 0, 1.0, 0.0};
+  std::vector<std::vector<ToolCallRecord>> tool_calls;  // per example, with tools on
   for (size_t begin = 0; begin < examples.size(); begin += batch_size) {
     size_t end = std::min(examples.size(), begin + static_cast<size_t>(batch_size));
     std::vector<PromptInputs> inputs;
@@ -47,12 +48,18 @@ EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& pro
       }
       result.samples.push_back({{"id", e.id}, {"completion", r.completion}, {"reward", s.total},
                                 {"correct", s.correct}, {"components", s.components}});
+      if (prompts.tool_settings().enabled) {  // issue 7: the whole episode and its calls
+        result.samples.back()["transcript"] = r.transcript;
+        tool_calls.push_back(r.tool_calls);
+      }
     }
     bar.update(static_cast<int64_t>(end));
   }
   bar.finish();
   const double n = static_cast<double>(examples.size());
   result.metrics["accuracy"] = correct / n;
+  if (prompts.tool_settings().enabled)
+    for (const auto& [name, value] : tool_metrics(tool_calls)) result.metrics[name] = value;
   result.metrics["format_rate"] = formatted / n;
   result.metrics["claims_answer_rate"] = claim_answers / n;
   result.metrics["claim_precision"] = claim_answers > 0 ? claim_precision_sum / claim_answers : 0.0;

@@ -14,10 +14,15 @@ PromptBuilder::PromptBuilder(const model::Tokenizer& tokenizer, std::string syst
   pad_ = tokenizer.token_to_id("<|pad|>").value_or(end_of_text_);
 }
 
+void PromptBuilder::set_tools(const ToolSettings& settings) {
+  tool_settings_ = settings;
+  tools_ = settings.enabled ? tool_schemas(settings) : std::vector<nlohmann::ordered_json>{};
+}
+
 PromptInputs PromptBuilder::build(const Example& example) const {
   model::ChatTemplate chat(system_prompt_);
   std::vector<model::ChatMessage> messages = {{"system", system_prompt_, {}}, {"user", example.prompt, {}}};
-  std::string text = chat.render(messages, {}, /*add_generation_prompt=*/true);
+  std::string text = chat.render(messages, tools_, /*add_generation_prompt=*/true);
   PromptInputs out;
   bool want_image = example.image && image_tokens_ > 0 && example.smiles.has_value();
   for (int32_t id : tokenizer_.encode(text)) {

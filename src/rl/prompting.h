@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "chem/image.h"
 #include "core/example.h"
 #include "model/tokenizer.h"
+#include "rl/tool_settings.h"
 
 namespace retort::rl {
 
@@ -30,12 +33,19 @@ class PromptBuilder {
   int64_t end_of_turn_id() const { return im_end_; }
   int64_t end_of_text_id() const { return end_of_text_; }
   int64_t pad_id() const { return pad_; }
+  const model::Tokenizer& tokenizer() const { return tokenizer_; }
+  // Tools on (issue 7): the allowed tools' schemas are rendered into the system prompt's "# Tools" block
+  // (Qwen/Hermes) and sample_rollouts answers the calls under these settings. Default: no tools.
+  void set_tools(const ToolSettings& settings);
+  const ToolSettings& tool_settings() const { return tool_settings_; }
 
  private:
   const model::Tokenizer& tokenizer_;
   std::string system_prompt_;
   int64_t image_tokens_;
   int64_t image_id_ = -1, im_end_ = -1, end_of_text_ = -1, pad_ = 0;
+  ToolSettings tool_settings_;
+  std::vector<nlohmann::ordered_json> tools_;  // schemas, empty when tools are off
 };
 
 }  // namespace retort::rl

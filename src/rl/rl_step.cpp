@@ -53,6 +53,7 @@ std::map<std::string, double> Trainer::rl_step() {
   for (int64_t i = 0; i < B; ++i) {
     scores[i] = scorer_->score(*row_example[i], rollouts[i].completion);
     rewards[i] = scores[i].total;
+    rewards[i] += tool_error_penalty(config_.tools, rollouts[i].tool_calls);  // tools.error_cost per failed call (issue 7)
     if (rl.overlong_buffer > 0)
       rewards[i] += overlong_penalty(static_cast<int64_t>(rollouts[i].tokens.size()), rl.max_new_tokens, rl.overlong_buffer);
     group_ids[i] = i / rl.group_size;
@@ -73,6 +74,11 @@ std::map<std::string, double> Trainer::rl_step() {
   m["frac_reward_zero_std"] = fraction_zero_std_groups(rewards, group_ids);
   m["completions/mean_length"] = length / B;
   m["completions/clipped_ratio"] = clipped / B;
+  if (config_.tools.enabled) {  // tools/calls_per_episode, tools/error_rate, tools/<name>/calls (issue 7)
+    std::vector<std::vector<ToolCallRecord>> calls;
+    for (const auto& r : rollouts) calls.push_back(r.tool_calls);
+    for (const auto& [name, value] : tool_metrics(calls)) m[name] = value;
+  }
 
   // Rows that train: all, or (DAPO dynamic sampling) those of groups with reward spread. Dropped
   // groups are not refilled here: the step trains on fewer groups (logged as rl/groups_kept).
@@ -90,6 +96,7 @@ std::map<std::string, double> Trainer::rl_step() {
                           {"completion", rollouts[i].completion}, {"reward", rewards[i]},
                           {"correct", scores[i].correct}, {"components", scores[i].components},
                           {"reasons", scores[i].reasons}};
+      if (config_.tools.enabled) s["transcript"] = rollouts[i].transcript;  // tool turns included
       samples << s.dump() << "\n";
     }
   }

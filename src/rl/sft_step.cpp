@@ -6,6 +6,7 @@
 
 #include "datasets/cold_start.h"
 #include "rl/token_logprobs.h"
+#include "rl/tool_traces.h"
 #include "rl/trainer.h"
 
 namespace retort::rl {
@@ -19,6 +20,17 @@ std::map<std::string, double> Trainer::sft_step() {
   std::vector<std::vector<chem::Image>> images;
   for (const auto& example : examples) {
     PromptInputs prompt = prompts_->build(example);
+    if (has_tool_trace(example)) {  // a tool-using trace: tool turns appended with mask 0 (rl/tool_traces.h)
+      ToolTraceTarget trace = tool_trace_target(*prompts_, example);
+      std::vector<int64_t> row = prompt.ids;
+      row.insert(row.end(), trace.ids.begin(), trace.ids.end());
+      std::vector<float> mask(prompt.ids.size(), 0.0f);
+      mask.insert(mask.end(), trace.mask.begin(), trace.mask.end());
+      ids.push_back(std::move(row));
+      masks.push_back(std::move(mask));
+      images.push_back(std::move(prompt.images));
+      continue;
+    }
     std::string completion = datasets::cold_start_completion(example, rng_.stream("traces"), length);
     auto target = prompts_->completion_ids(completion);
     std::vector<int64_t> row = prompt.ids;

@@ -77,6 +77,7 @@ TrainConfig TrainConfig::from(const Config& c) {
   t.checkpoint_every = c.get_int("checkpoint.every", 0, 0);
   t.checkpoint_keep = c.get_int("checkpoint.keep", 2, 1);
   t.samples_per_step = c.get_int("log.samples_per_step", 2, 0);
+  t.tools = read_tool_settings(c);
   if (t.total_steps() == 0) c.fail("sft.steps", "sft.steps + rl.steps must be > 0");
   return t;
 }

@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "rl/optimizer.h"
+#include "rl/tool_settings.h"
 
 namespace retort::rl {
 
@@ -76,6 +77,7 @@ struct TrainConfig {
   int64_t checkpoint_every = 0;    // 0 = only at the end
   int64_t checkpoint_keep = 2;
   int64_t samples_per_step = 2;
+  ToolSettings tools;              // tools.*: tool calls inside rollouts (issue 7)
 
   // Reads every key (Config::check_all_used then rejects unknown ones).
   static TrainConfig from(const Config& config);

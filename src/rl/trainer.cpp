@@ -213,6 +213,7 @@ nlohmann::json Trainer::run() {
   std::ofstream(config_.run_dir + "/config.json") << resolved_config_.dump(2) << "\n";
   int64_t image_tokens = config_.data.images && policy_->has_vision() ? policy_->vision()->config().num_patches() : 0;
   prompts_ = std::make_unique<PromptBuilder>(*tokenizer_, config_.data.system_prompt, image_tokens);
+  if (config_.tools.enabled) prompts_->set_tools(config_.tools);
   metrics_ = std::make_unique<MetricsWriter>(config_.run_dir);
   log::info("policy: " + std::to_string(policy_->parameter_count()) + " parameters; train " +
             std::to_string(train_.size()) + " examples, eval " + std::to_string(eval_.size()));

@@ -94,9 +94,9 @@ TEST(ToolRewards, Metrics) {
   EXPECT_DOUBLE_EQ(m["tools/calls_per_episode"], 1.0);  // 4 calls / 4 episodes
   EXPECT_DOUBLE_EQ(m["tools/error_rate"], 0.5);         // 2 of 4
   EXPECT_DOUBLE_EQ(m["tools/episodes_with_calls"], 0.75);
-  EXPECT_DOUBLE_EQ(m["tools/calls/calculator"], 2);
-  EXPECT_DOUBLE_EQ(m["tools/errors/calculator"], 1);
-  EXPECT_DOUBLE_EQ(m["tools/calls/invalid_call"], 1);
+  EXPECT_DOUBLE_EQ(m["tools/calculator/calls"], 2);
+  EXPECT_DOUBLE_EQ(m["tools/calculator/errors"], 1);
+  EXPECT_DOUBLE_EQ(m["tools/invalid_call/calls"], 1);
   EXPECT_DOUBLE_EQ(m["tools/mean_call_seconds"], 0.5);
   EXPECT_DOUBLE_EQ(tool_use_metrics({})["tools/error_rate"], 0.0);
 }
