@@ -45,7 +45,7 @@ Command train_command() {
           "  --set key=value   override a config value (dotted key; value parsed as JSON, else a string)\n"
           "\n"
           "Config keys (defaults in src/rl/train_config.cpp): name, run_dir, seed, threads,\n"
-          "model.{init,tiny,vision,dtype,device}, data.{train,eval,eval_limit,images,system_prompt},\n"
+          "model.{init,tiny,vision,dtype,device}, data.{train,eval,eval_limit,images,balance_labels,system_prompt},\n"
           "sft.{steps,batch_size,trace_length,lr,warmup_steps,schedule,...},\n"
           "rl.{steps,prompts_per_step,group_size,epochs,micro_batch_size,advantage,loss,aggregation,\n"
           "scaling,kl_coef,kl_estimator,entropy_coef,old_logprobs,dynamic_sampling,overlong_buffer,\n"

@@ -37,6 +37,7 @@ TrainConfig TrainConfig::from(const Config& c) {
   t.data.eval = c.get_string("data.eval", "");
   t.data.eval_limit = c.get_int("data.eval_limit", 0, 0);
   t.data.images = c.get_bool("data.images", true);
+  t.data.balance_labels = c.get_bool("data.balance_labels", false);
   t.data.system_prompt = c.get_string(
       "data.system_prompt", "You are a chemist. Think step by step inside <think></think>, then answer inside <answer></answer>.");
 

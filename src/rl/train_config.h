@@ -25,6 +25,7 @@ struct DataSettings {
   std::string eval;                // task JSONL (held out)
   int64_t eval_limit = 0;          // 0 = all eval examples
   bool images = true;              // render the molecule into <|image|> placeholders
+  bool balance_labels = false;     // yes/no tasks: oversample the minority answer (rl/data_order.h)
   std::string system_prompt;
 };
 

@@ -19,6 +19,7 @@
 #include "model/checkpoint.h"
 #include "model/tiny_config.h"
 #include "rl/checkpoint.h"
+#include "rl/data_order.h"
 #include "rl/trainer_state.h"
 
 namespace retort::rl {
@@ -120,10 +121,7 @@ void Trainer::start_stage_optimizer() {
 }
 
 void Trainer::shuffle_order() {
-  order_.resize(train_.size());
-  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
-  std::mt19937_64 shuffle_rng(mix_seed(config_.seed, "data-epoch-" + std::to_string(data_epoch_)));
-  std::shuffle(order_.begin(), order_.end(), shuffle_rng);  // the order depends on (seed, epoch) only
+  order_ = epoch_order(train_, config_.seed, data_epoch_, config_.data.balance_labels);  // (seed, epoch) only
 }
 
 std::vector<Example> Trainer::next_batch(int64_t count) {
