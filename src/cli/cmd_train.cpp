@@ -26,8 +26,9 @@ int run(const std::vector<std::string>& argv) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   nlohmann::json summary = {{"stages", stages}, {"seconds", seconds}};
   std::ofstream(train.run_dir + "/summary.json") << summary.dump(2) << "\n";
-  std::printf("\n%s\nrun: %s  (metrics.jsonl, plots/, checkpoints/, summary.json)\n",
-              format_stage_table(stages).c_str(), train.run_dir.c_str());
+  std::printf("\n%s\n", format_stage_table(stages).c_str());
+  if (std::string line = main_metric_line(stages); !line.empty()) std::printf("%s\n", line.c_str());
+  std::printf("run: %s  (metrics.jsonl, plots/, checkpoints/, summary.json)\n", train.run_dir.c_str());
   return 0;
 }
 

@@ -37,4 +37,25 @@ std::string format_stage_table(const nlohmann::json& stages) {
   return out;
 }
 
+std::string main_metric_line(const nlohmann::json& stages) {
+  if (!stages.contains("sft") || !stages.contains("rl")) return "";
+  const auto& sft = stages["sft"];
+  const auto& rl = stages["rl"];
+  std::string metric;
+  for (const char* m : {"roc_auc", "rmse", "accuracy"})
+    if (sft.contains(m) && rl.contains(m) && sft[m].is_number() && rl[m].is_number()) {
+      metric = m;
+      break;
+    }
+  if (metric.empty()) return "";
+  const bool lower_better = metric == "rmse";
+  const double a = sft[metric].get<double>(), b = rl[metric].get<double>();
+  const bool better = lower_better ? b < a : b > a;
+  char line[256];
+  std::snprintf(line, sizeof line, "main metric %s (%s is better): sft %.3f -> rl %.3f (%+.3f): RL %s SFT",
+                metric.c_str(), lower_better ? "lower" : "higher", a, b, b - a,
+                better ? "better than" : (a == b ? "equal to" : "worse than"));
+  return line;
+}
+
 }  // namespace retort::cli
