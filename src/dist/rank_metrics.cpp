@@ -2,12 +2,20 @@
 #include "dist/rank_metrics.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "dist/dist_context.h"
 
 namespace retort::dist {
 
 MetricMerge metric_merge_rule(const std::string& name) {
   if (name.rfind("timing_s/", 0) == 0) return MetricMerge::max;
-  if (name == "perf/tokens_per_s" || name == "sft/target_tokens" || name == "rl/groups_kept") return MetricMerge::sum;
+  if (name == "perf/tokens_per_s" || name == "perf/tokens" || name == "sft/target_tokens") return MetricMerge::sum;
   if (name == "loss" || name == "grad_norm" || name == "lr") return MetricMerge::first;
   return MetricMerge::mean;
 }
@@ -34,6 +42,25 @@ std::map<std::string, double> merge_rank_metrics(const std::vector<std::map<std:
   for (auto& [name, value] : merged)
     if (metric_merge_rule(name) == MetricMerge::mean) value /= reported[name];
   return merged;
+}
+
+std::map<std::string, double> gather_and_merge_metrics(DistContext& dist, const std::map<std::string, double>& mine) {
+  if (!dist.distributed()) return mine;
+  // Values as strings: JSON has no NaN or Inf, and %.17g round-trips a double exactly.
+  nlohmann::json encoded = nlohmann::json::object();
+  for (const auto& [name, value] : mine) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    encoded[name] = text;
+  }
+  std::vector<std::map<std::string, double>> per_rank;
+  for (const auto& text : dist.all_gather(encoded.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) {
+    std::map<std::string, double> metrics;
+    const nlohmann::json parsed = nlohmann::json::parse(text);
+    for (const auto& [name, value] : parsed.items()) metrics[name] = std::strtod(value.get<std::string>().c_str(), nullptr);
+    per_rank.push_back(std::move(metrics));
+  }
+  return merge_rank_metrics(per_rank);
 }
 
 }  // namespace retort::dist

@@ -11,6 +11,7 @@
 #include <ATen/ATen.h>
 
 #include "dist/dist_context.h"
+#include "dist/rank_metrics.h"
 #include "rl/optimizer.h"
 #include "spawn.h"
 
@@ -62,6 +63,12 @@ int run_worker() {
   check(dist.all_gather(std::vector<double>{static_cast<double>(r), 10.0 + r}) == std::vector<double>({0, 10, 1, 11}),
         "all_gather doubles", r);
   check(dist.all_gather(std::string(r == 0 ? "a" : "bcd")) == std::vector<std::string>({"a", "bcd"}), "all_gather text", r);
+  auto merged = gather_and_merge_metrics(dist, {{"loss", r == 0 ? 0.5 : 0.7}, {"reward/mean", 0.1 * r},
+                                                {"grad_norm", r == 0 ? 1.0 : std::nan("")}});
+  check(merged["loss"] == 0.5 && merged["reward/mean"] == 0.05 && merged["grad_norm"] == 1.0 && merged.size() == 3,
+        "gathered metrics merged (NaN travels)", r);
+  auto nan_mean = gather_and_merge_metrics(dist, {{"kl", r == 1 ? std::nan("") : 0.25}});
+  check(std::isnan(nan_mean["kl"]), "a NaN on one rank makes the mean NaN", r);
   check(dist.shard(5) == (r == 0 ? std::pair<int64_t, int64_t>{0, 2} : std::pair<int64_t, int64_t>{2, 5}), "shard", r);
 
   // Gradient hook: each rank holds half the rows; summing the two halves' gradients (loss divided by the
