@@ -6,7 +6,7 @@
 // kernels::CpuAllocationPeak sums them, so a pass's peak is the largest total of tensor bytes allocated after
 // the inputs existed and still alive (the gradients of hidden and weight included). Not counted:
 // BLAS workspaces and allocator slack, which are small and alike for both paths. The plain path
-// holds about 12 GB here, so the test skips (saying so) when MemAvailable is below 16 GB.
+// holds 12.4 GB here, so the test skips (saying so) when MemAvailable is below 14 GiB.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
@@ -63,8 +63,8 @@ PassMeasurement measure_pass(const at::Tensor& hidden_in, const at::Tensor& weig
 TEST(FusedLogprobMemory, Qwen05BHeadPeakIsAtMostAnEighthOfPlain) {
   const int64_t N = 4096, H = 896, V = 151936;
   const int64_t available = mem_available_bytes();
-  if (available < int64_t{16} << 30)
-    GTEST_SKIP() << "MemAvailable " << available / (1 << 20) << " MiB < 16 GiB: the plain path would not fit";
+  if (available < int64_t{14} << 30)
+    GTEST_SKIP() << "MemAvailable " << available / (1 << 20) << " MiB < 14 GiB: the plain path (12.4 GB) would not fit";
   at::Generator g = at::globalContext().defaultGenerator(at::kCPU).clone();
   g.set_current_seed(11);
   const at::Tensor hidden = at::randn({N, H}, g, at::kFloat) * 1.5;                     // (N, H)
@@ -78,20 +78,25 @@ TEST(FusedLogprobMemory, Qwen05BHeadPeakIsAtMostAnEighthOfPlain) {
       [](const at::Tensor& h, const at::Tensor& w, const at::Tensor& t) { return retort::kernels::plain_logprob(h, w, t); });
 
   const double memory_ratio = fused.peak_gb / plain.peak_gb, time_ratio = fused.seconds / plain.seconds;
-  const double logp_error = (fused.logp - plain.logp).abs().max().item<double>();
-  const double entropy_error = (fused.entropy - plain.entropy).abs().max().item<double>();
-  const double grad_weight_error = (fused.grad_weight - plain.grad_weight).abs().max().item<double>();
+  // Differences relative to the largest value (fp32 sums over 151,936 columns or 4,096 rows).
+  auto relative = [](const at::Tensor& a, const at::Tensor& b) {
+    return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
+  };
+  const double logp_error = relative(fused.logp, plain.logp);
+  const double entropy_error = relative(fused.entropy, plain.entropy);
+  const double grad_weight_error = relative(fused.grad_weight, plain.grad_weight);
   std::printf("{\"test\": \"fused_logprob_memory\", \"N\": %lld, \"H\": %lld, \"V\": %lld, \"threads\": %d, "
               "\"fused_peak_gb\": %.3f, \"plain_peak_gb\": %.3f, \"memory_ratio\": %.4f, \"fused_s\": %.2f, "
-              "\"plain_s\": %.2f, \"time_ratio\": %.3f, \"max_logp_error\": %.2e, \"max_entropy_error\": %.2e, "
-              "\"max_grad_weight_error\": %.2e}\n",
+              "\"plain_s\": %.2f, \"time_ratio\": %.3f, \"logp_relative_diff\": %.2e, \"entropy_relative_diff\": %.2e, "
+              "\"grad_weight_relative_diff\": %.2e}\n",
               static_cast<long long>(N), static_cast<long long>(H), static_cast<long long>(V), at::get_num_threads(),
               fused.peak_gb, plain.peak_gb, memory_ratio, fused.seconds, plain.seconds, time_ratio, logp_error,
               entropy_error, grad_weight_error);
   // The plain path holds several (N, V) fp32 tensors at once: each is 2.49 GB.
   EXPECT_GT(plain.peak_gb, 2 * 2.49);
   EXPECT_LE(memory_ratio, 1.0 / 8.0);
-  EXPECT_LE(logp_error, 1e-4);
-  EXPECT_LE(entropy_error, 1e-4);
-  EXPECT_LE(grad_weight_error, 1e-5);
+  // Same values at this size too (the 1e-5 equality and fp64 accuracy tests are in fused_logprob_test).
+  EXPECT_LE(logp_error, 1e-5);
+  EXPECT_LE(entropy_error, 2e-5);
+  EXPECT_LE(grad_weight_error, 1e-4);
 }
