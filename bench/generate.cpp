@@ -1,10 +1,15 @@
 // bench_generate: batched sampling throughput of retort's KV-cache sampler on a random Qwen2
 // (hidden 512, 8 layers, 8 query / 2 key-value heads, SwiGLU 1408, vocab 32000), batch 16,
-// prompts of 32 tokens, 128 new tokens, temperature 0.8 / top-k 50 / top-p 0.95, 2 threads.
+// prompts of 32 tokens, 128 new tokens, temperature 0.8 / top-k 50 / top-p 0.95, 2 threads, fp32.
 // Saves the model and prompts to --dir so bench/generate_hf.py runs transformers on the same ones.
-// Prints one JSON line: {"retort_seconds", "retort_tokens_per_s", "prefill_seconds", ...}.
+// Prints one JSON line: best-of-N wall seconds (prefill + decode, as transformers' generate call),
+// process CPU seconds of the same runs, tokens/s. --profile FILE adds one profiled run (not timed)
+// written as a Chrome trace (bench/generate_profile.py summarises it per op).
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <torch/csrc/autograd/profiler_kineto.h>
+
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -17,8 +22,14 @@
 
 using namespace retort;
 
+static double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 int main(int argc, char** argv) {
-  std::string dir;
+  std::string dir, profile;
   int threads = 2, batch = 16, prompt_len = 32, new_tokens = 128, repeats = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string key = argv[i];
@@ -26,13 +37,14 @@ int main(int argc, char** argv) {
     else if (key == "--threads") threads = std::stoi(argv[i + 1]);
     else if (key == "--repeats") repeats = std::stoi(argv[i + 1]);
     else if (key == "--new-tokens") new_tokens = std::stoi(argv[i + 1]);
+    else if (key == "--profile") profile = argv[i + 1];
     else {
       std::fprintf(stderr, "bench_generate: unknown option %s\n", argv[i]);
       return 2;
     }
   }
-  if (dir.empty()) {
-    std::fprintf(stderr, "usage: bench_generate --dir DIR [--threads 2] [--repeats 3] [--new-tokens 128]\n");
+  if (dir.empty() || repeats < 1) {
+    std::fprintf(stderr, "usage: bench_generate --dir DIR [--threads 2] [--repeats 3] [--new-tokens 128] [--profile TRACE.json]\n");
     return 2;
   }
   at::set_num_threads(threads);
@@ -65,26 +77,47 @@ int main(int argc, char** argv) {
   params.sampling.top_p = 0.95;
   params.max_new_tokens = new_tokens;
   params.append_capacity = 0;
-  double best = 1e30, best_prefill = 0;
+  double best = 1e30, best_prefill = 0, best_cpu = 1e30;
   int64_t generated = 0;
-  for (int r = 0; r < repeats + 1; ++r) {  // the first run warms up
+  auto one_run = [&](int r, double& seconds, double& prefill, double& cpu) {
     params.seed = static_cast<uint64_t>(r);
     rollout::Sampler sampler(policy, params);
+    const double c0 = process_cpu_seconds();
     auto t0 = std::chrono::steady_clock::now();
     sampler.start(prompts);
     auto t1 = std::chrono::steady_clock::now();
     sampler.run();
     auto t2 = std::chrono::steady_clock::now();
-    const double seconds = std::chrono::duration<double>(t2 - t0).count();
+    cpu = process_cpu_seconds() - c0;
+    seconds = std::chrono::duration<double>(t2 - t0).count();
+    prefill = std::chrono::duration<double>(t1 - t0).count();
     generated = 0;
     for (const auto& s : sampler.sequences()) generated += static_cast<int64_t>(s.tokens.size());
-    if (r > 0 && seconds < best) {
+  };
+  for (int r = 0; r < repeats + 1; ++r) {  // the first run warms up
+    double seconds, prefill, cpu;
+    one_run(r, seconds, prefill, cpu);
+    if (r == 0) continue;
+    if (seconds < best) {
       best = seconds;
-      best_prefill = std::chrono::duration<double>(t1 - t0).count();
+      best_prefill = prefill;
     }
+    best_cpu = std::min(best_cpu, cpu);
   }
-  std::printf("{\"retort_seconds\": %.4f, \"retort_prefill_seconds\": %.4f, \"retort_tokens\": %lld, "
-              "\"retort_tokens_per_s\": %.1f, \"threads\": %d, \"batch\": %d, \"new_tokens\": %d}\n",
-              best, best_prefill, static_cast<long long>(generated), generated / best, threads, batch, new_tokens);
+  if (!profile.empty()) {
+    namespace prof = torch::autograd::profiler;
+    const std::set<torch::profiler::impl::ActivityType> cpu_only{torch::profiler::impl::ActivityType::CPU};
+    const prof::ProfilerConfig profiler_config(prof::ProfilerState::KINETO);
+    prof::prepareProfiler(profiler_config, cpu_only);
+    prof::enableProfiler(profiler_config, cpu_only);
+    double seconds, prefill, cpu;
+    one_run(repeats + 1, seconds, prefill, cpu);
+    prof::disableProfiler()->save(profile);
+  }
+  std::printf("{\"retort_seconds\": %.4f, \"retort_prefill_seconds\": %.4f, \"retort_cpu_seconds\": %.4f, "
+              "\"retort_tokens\": %lld, \"retort_tokens_per_s\": %.1f, \"retort_cpu_ms_per_token\": %.4f, "
+              "\"threads\": %d, \"batch\": %d, \"new_tokens\": %d}\n",
+              best, best_prefill, best_cpu, static_cast<long long>(generated), generated / best,
+              1000.0 * best_cpu / static_cast<double>(generated), threads, batch, new_tokens);
   return 0;
 }

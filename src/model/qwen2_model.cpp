@@ -150,15 +150,16 @@ at::Tensor Qwen2Model::hidden_states(const at::Tensor& input_ids, const at::Tens
   const RopeAngles angles = rope_angles(positions, inverse_frequencies_, x.scalar_type());
 
   const int64_t q_width = c.num_attention_heads * c.head_dim, kv_width = c.num_key_value_heads * c.head_dim;
+  const int64_t heads_qk = c.num_attention_heads + c.num_key_value_heads;
   for (size_t l = 0; l < layers_.size(); ++l) {
     const auto& w = layers_[l];
     at::Tensor h = rms_norm(x, w.input_norm, c.rms_norm_eps);
     at::Tensor qkv = at::linear(h, w.qkv_weight, w.qkv_bias);  // (B, T, q + 2 kv)
-    at::Tensor q = qkv.narrow(-1, 0, q_width).view({B, T, c.num_attention_heads, c.head_dim});
-    at::Tensor k = qkv.narrow(-1, q_width, kv_width).view({B, T, c.num_key_value_heads, c.head_dim});
+    // q and k are adjacent in qkv: one RoPE over their heads together (B, T, heads + kv_heads, D).
+    at::Tensor qk = apply_rope(qkv.narrow(-1, 0, q_width + kv_width).view({B, T, heads_qk, c.head_dim}), angles);
+    at::Tensor q = qk.narrow(2, 0, c.num_attention_heads);                    // (B, T, heads, D)
+    at::Tensor k = qk.narrow(2, c.num_attention_heads, c.num_key_value_heads);  // (B, T, kv_heads, D)
     at::Tensor v = qkv.narrow(-1, q_width + kv_width, kv_width).view({B, T, c.num_key_value_heads, c.head_dim});
-    q = apply_rope(q, angles);
-    k = apply_rope(k, angles);
     at::Tensor keys, values;  // (B, KVH, S, D)
     if (cache) {
       std::tie(keys, values) = cache->write(static_cast<int64_t>(l), chunk, k, v);

@@ -204,6 +204,10 @@ void Sampler::step() {
   at::Tensor mask = at::tensor(next_mask, at::TensorOptions().dtype(at::kLong)).view({B, 1});
   at::Tensor hidden = policy_.decoder().hidden_states(ids, mask, cache_.get(), {}, 0, advance);  // (B, 1, H)
   at::Tensor fresh = policy_.decoder().project_logits(hidden.select(1, 0)).to(at::kFloat);       // (B, V)
+  if (std::all_of(next_mask.begin(), next_mask.end(), [](int64_t m) { return m != 0; })) {
+    pending_logits_ = fresh;  // every row stepped: no row keeps its old logits
+    return;
+  }
   at::Tensor rows = at::tensor(std::vector<int64_t>(next_mask.begin(), next_mask.end()), at::TensorOptions().dtype(at::kLong))
                         .to(policy_.device()).to(at::kBool).unsqueeze(1);
   pending_logits_ = at::where(rows, fresh, pending_logits_);
