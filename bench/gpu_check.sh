@@ -130,12 +130,12 @@ if [ $full_build -eq 1 ]; then
   rm -rf "$run"
   if timeout 60 "$build/retort" data build --task bbbp --out "$data" > "$out/data.log" 2>&1; then
     timeout 180 "$build/retort" train examples/property_prediction/config.json \
-        --set run_dir="$run" --set model.device=cuda --set model.dtype=bfloat16 \
+        --set run_dir="$run" --set model.device=cuda \
         --set data.train="$data/bbbp/train.jsonl" --set data.eval="$data/bbbp/test.jsonl" --set data.eval_limit=16 \
         --set sft.steps=1 --set rl.steps=1 --set eval.at_stage_ends=false \
         > "$out/train.log" 2>&1
     rl_rc=$?
-    say "retort train (1 SFT + 1 RL step, cuda, bf16): $(status_of $rl_rc); metrics: $(tail -1 "$run/metrics.jsonl" 2>/dev/null | cut -c1-300)"
+    say "retort train (1 SFT + 1 RL step, cuda, fp32 weights + bf16 autocast): $(status_of $rl_rc); metrics: $(tail -1 "$run/metrics.jsonl" 2>/dev/null | cut -c1-300)"
   else
     say "retort data build failed: see $out/data.log"
   fi
