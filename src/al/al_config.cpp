@@ -56,6 +56,7 @@ AlConfig AlConfig::from(const Config& c) {
   a.sample_batch_size = static_cast<int>(c.get_int("rounds.sample_batch_size", 64, 1));
 
   a.filter.max_heavy_atoms = static_cast<int>(c.get_int("filter.max_heavy_atoms", 70, 1));
+  a.filter.min_heavy_atoms = static_cast<int>(c.get_int("filter.min_heavy_atoms", 1, 1));
   a.filter.max_ring_size = static_cast<int>(c.get_int("filter.max_ring_size", 6, 3));
   a.filter.require_unique = c.get_bool("filter.unique", true);
   a.filter.require_novel = c.get_bool("filter.novel", true);

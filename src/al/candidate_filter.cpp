@@ -26,6 +26,7 @@ const char* verdict_name(FilterVerdict verdict) {
     case FilterVerdict::kept: return "kept";
     case FilterVerdict::invalid: return "invalid";
     case FilterVerdict::too_many_heavy_atoms: return "too_many_heavy_atoms";
+    case FilterVerdict::too_few_heavy_atoms: return "too_few_heavy_atoms";
     case FilterVerdict::ring_too_large: return "ring_too_large";
     case FilterVerdict::duplicate: return "duplicate";
     case FilterVerdict::not_novel: return "not_novel";
@@ -40,7 +41,11 @@ int largest_ring_size(const std::string& smiles) {
 }
 
 FilterVerdict check_molecule(const std::string& smiles, const FilterSettings& settings, std::string* canonical) {
-  if (smiles.empty() || smiles.find_first_of(" \t\r\n") != std::string::npos) return FilterVerdict::invalid;
+  // Only printable ASCII without spaces: RDKit reads what follows a space or tab as the molecule's
+  // name, so "C\tgarbage" (or other bytes model output may hold) must not parse as methane.
+  if (smiles.empty()) return FilterVerdict::invalid;
+  for (unsigned char ch : smiles)
+    if (ch <= 0x20 || ch >= 0x7f) return FilterVerdict::invalid;
   auto mol = chem::Molecule::try_from_smiles(smiles);
   if (!mol) return FilterVerdict::invalid;
   if (mol->heavy_atoms() == 0) return FilterVerdict::invalid;
@@ -49,6 +54,7 @@ FilterVerdict check_molecule(const std::string& smiles, const FilterSettings& se
   // Several fragments ("CC.O") are not one generated molecule.
   if (text.find('.') != std::string::npos) return FilterVerdict::invalid;
   if (mol->heavy_atoms() > settings.max_heavy_atoms) return FilterVerdict::too_many_heavy_atoms;
+  if (mol->heavy_atoms() < settings.min_heavy_atoms) return FilterVerdict::too_few_heavy_atoms;
   if (largest_ring(*mol) > settings.max_ring_size) return FilterVerdict::ring_too_large;
   return FilterVerdict::kept;
 }

@@ -1,5 +1,5 @@
 // The active-learning filter (issue 9): generated SMILES -> the molecules worth an oracle call.
-// Valid (RDKit parses it), at most max_heavy_atoms heavy atoms, no ring (SSSR) larger than
+// Valid (RDKit parses it, one fragment, printable ASCII), min_heavy_atoms..max_heavy_atoms heavy atoms, no ring (SSSR) larger than
 // max_ring_size, unique within the batch, novel against the pool (and, optionally, the corpus).
 // Torch-free.
 #pragma once
@@ -11,13 +11,14 @@ namespace retort::al {
 
 struct FilterSettings {
   int max_heavy_atoms = 70;
+  int min_heavy_atoms = 1;  // e.g. 10 keeps the oracle off ethylene-sized molecules
   int max_ring_size = 6;
   bool require_unique = true;
   bool require_novel = true;
 };
 
 // Why one SMILES was kept or dropped (the first failing check).
-enum class FilterVerdict { kept, invalid, too_many_heavy_atoms, ring_too_large, duplicate, not_novel };
+enum class FilterVerdict { kept, invalid, too_many_heavy_atoms, too_few_heavy_atoms, ring_too_large, duplicate, not_novel };
 const char* verdict_name(FilterVerdict verdict);
 
 struct FilterOutcome {

@@ -47,7 +47,7 @@ Command al_command() {
           "objective (fosc|nir|druglike), corpus.{path,max_rows,max_heavy_atoms,novel_against_corpus},\n"
           "generator.{model,max_new_tokens,init,pretrained_dir,pretrain_steps,pretrain_batch_size,pretrain_lr},\n"
           "rounds.{count,generate,oracle_per_round,oracle_budget,temperatures,sample_batch_size},\n"
-          "filter.{max_heavy_atoms,max_ring_size,unique,novel}, conditions.{top_n,extrapolate_bins},\n"
+          "filter.{max_heavy_atoms,min_heavy_atoms,max_ring_size,unique,novel}, conditions.{top_n,extrapolate_bins},\n"
           "finetune.{steps,batch_size,lr,top_k,random,corpus_replay}, oracle.{workers,cache,timeout,\n"
           "wavelength_fit}, grpo.{prompts_per_step,group_size,lr,advantage,loss,temperature,invalid_reward},\n"
           "report.grid_size.\n",

@@ -32,6 +32,10 @@ TEST(AlFilter, SeventyOneHeavyAtomsAreRejected) {
   FilterSettings settings;  // max 70
   EXPECT_EQ(check_molecule(std::string(70, 'C'), settings, nullptr), FilterVerdict::kept);
   EXPECT_EQ(check_molecule(std::string(71, 'C'), settings, nullptr), FilterVerdict::too_many_heavy_atoms);
+  settings.min_heavy_atoms = 3;
+  EXPECT_EQ(check_molecule("C=C", settings, nullptr), FilterVerdict::too_few_heavy_atoms);
+  EXPECT_EQ(check_molecule("C=CC", settings, nullptr), FilterVerdict::kept);
+  settings.min_heavy_atoms = 1;
   // Hydrogens do not count: C70 with explicit [2H]... is still 70 heavy atoms.
   EXPECT_EQ(check_molecule("[2H]" + std::string(70, 'C'), settings, nullptr), FilterVerdict::kept);
 }
@@ -43,6 +47,10 @@ TEST(AlFilter, InvalidAndMultiFragmentSmilesAreInvalid) {
   EXPECT_EQ(check_molecule("", settings, nullptr), FilterVerdict::invalid);
   EXPECT_EQ(check_molecule("CC.O", settings, nullptr), FilterVerdict::invalid);
   EXPECT_EQ(check_molecule("c1ccccc1 CC", settings, nullptr), FilterVerdict::invalid);
+  // RDKit alone parses these as methane (the rest is read as a name); generated text must not pass.
+  EXPECT_EQ(check_molecule("C\tC(=X", settings, nullptr), FilterVerdict::invalid);
+  EXPECT_EQ(check_molecule("C\xEF\xBF\xBD=C-#N", settings, nullptr), FilterVerdict::invalid);
+  EXPECT_EQ(check_molecule("CC\x01", settings, nullptr), FilterVerdict::invalid);
 }
 
 TEST(AlFilter, UniquenessAndNoveltyAgainstThePool) {
