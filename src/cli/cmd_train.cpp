@@ -1,11 +1,15 @@
 // `retort train`: SFT and/or RL training run as the config says; resumes from the run directory.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "cli/commands.h"
 #include "cli/stage_table.h"
 #include "core/config.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "dist/dist_context.h"
 #include "rl/train_config.h"
 #include "rl/trainer.h"
 
@@ -21,8 +25,19 @@ int run(const std::vector<std::string>& argv) {
   for (const auto& assignment : args.all("set")) config.apply_override(assignment);
   rl::TrainConfig train = rl::TrainConfig::from(config);
   config.check_all_used();
+  // torchrun / scripts/launch: WORLD_SIZE > 1 joins a c10d process group (docs/distributed.md).
+  auto launch = dist::launch_environment_from_process();
+  if (launch.world_size > 1 && train.sft.steps > 0 && train.sft.batch_size < launch.world_size)
+    throw ConfigError("sft.batch_size " + std::to_string(train.sft.batch_size) + " is below WORLD_SIZE " +
+                      std::to_string(launch.world_size) + ": every rank needs at least one row per SFT step");
+  if (launch.rank > 0 && std::getenv("RETORT_LOG") == nullptr) log::set_level(log::Level::warn);  // rank 0 narrates
+  at::Device device = train.model.device == "cuda" ? at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(launch.local_rank))
+                                                   : at::Device(at::kCPU);
+  dist::set_world(dist::DistContext(launch, device));
   rl::Trainer trainer(train, config.root());
   nlohmann::json stages = trainer.run();
+  dist::world().barrier();
+  if (!dist::world().is_main()) return 0;  // rank 0 writes the summary
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   nlohmann::json summary = {{"stages", stages}, {"seconds", seconds}};
   std::ofstream(train.run_dir + "/summary.json") << summary.dump(2) << "\n";
@@ -44,6 +59,10 @@ Command train_command() {
           "after RL and prints a table of the three stages.\n"
           "\n"
           "  --set key=value   override a config value (dotted key; value parsed as JSON, else a string)\n"
+          "\n"
+          "Data-parallel: `torchrun --nproc-per-node N --no-python retort train CONFIG.json` (or scripts/launch N\n"
+          "retort train CONFIG.json) runs N ranks (Gloo on CPU, NCCL with model.device cuda); each takes its share\n"
+          "of every batch's prompts, gradients are all-reduced, rank 0 writes the run directory (docs/distributed.md).\n"
           "\n"
           "Config keys (defaults in src/rl/train_config.cpp): name, run_dir, seed, threads,\n"
           "model.{init,tiny,vision,dtype,device}, data.{train,eval,eval_limit,images,balance_labels,system_prompt},\n"

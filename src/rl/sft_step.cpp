@@ -8,6 +8,7 @@
 #include "rl/token_logprobs.h"
 #include "rl/tool_traces.h"
 #include "rl/trainer.h"
+#include "dist/dist_context.h"
 
 namespace retort::rl {
 
@@ -18,7 +19,14 @@ std::map<std::string, double> Trainer::sft_step() {
   std::vector<std::vector<int64_t>> ids;
   std::vector<std::vector<float>> masks;
   std::vector<std::vector<chem::Image>> images;
+  auto [first, last] = dist::world().shard(static_cast<int64_t>(examples.size()));  // this rank's rows
+  int64_t index = -1;
   for (const auto& example : examples) {
+    if (++index < first || index >= last) {  // another rank's row: only keep the trace RNG in step
+      if (!has_tool_trace(example))
+        (void)datasets::cold_start_completion(example, rng_.stream("traces"), length);
+      continue;
+    }
     PromptInputs prompt = prompts_->build(example);
     if (has_tool_trace(example)) {  // a tool-using trace: tool turns appended with mask 0 (rl/tool_traces.h)
       ToolTraceTarget trace = tool_trace_target(*prompts_, example);
@@ -44,9 +52,11 @@ std::map<std::string, double> Trainer::sft_step() {
   SequenceBatch batch = pack_sequences(ids, masks, images, prompts_->pad_id(), policy_->device());
   TokenLogprobs lp = token_logprobs(*policy_, batch, /*with_entropy=*/false);
   at::Tensor tokens = batch.loss_mask.sum();
-  at::Tensor loss = -(lp.logp * batch.loss_mask).sum() / tokens.clamp_min(1.0);  // token-mean cross-entropy
+  // Token-mean cross-entropy over the GLOBAL batch's target tokens (the ranks' gradients are summed).
+  const double global_tokens = dist::world().all_reduce(tokens.item<double>(), dist::ReduceOp::sum);
+  at::Tensor loss = -(lp.logp * batch.loss_mask).sum() / std::max(global_tokens, 1.0);
   loss.backward();
-  double loss_value = loss.item<double>();
+  double loss_value = dist::world().all_reduce(loss.item<double>(), dist::ReduceOp::sum);  // the global loss
   OptimizerStepReport report = optimizer_->step(loss_value);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   double target_tokens = tokens.item<double>();

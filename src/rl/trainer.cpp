@@ -21,6 +21,8 @@
 #include "rl/checkpoint.h"
 #include "rl/data_order.h"
 #include "rl/trainer_state.h"
+#include "dist/dist_context.h"
+#include "dist/rank_metrics.h"
 
 namespace retort::rl {
 namespace fs = std::filesystem;
@@ -117,6 +119,8 @@ void Trainer::start_stage_optimizer() {
   if (!sft) options.total_steps = config_.rl.steps * config_.rl.epochs;  // one optimiser step per epoch
   policy_->set_requires_grad(true);
   optimizer_ = std::make_unique<PolicyOptimizer>(policy_->parameters(), options);
+  if (dist::world().distributed())  // data parallel: gradients summed over ranks before each step (docs/distributed.md)
+    optimizer_->set_gradient_reduce([](std::vector<at::Tensor>& g) { dist::world().all_reduce(g, dist::ReduceOp::sum); });
   optimizer_stage_ = sft ? "sft" : "rl";
 }
 
@@ -160,13 +164,16 @@ bool Trainer::try_resume() {
     optimizer_->load_state_bytes(state.optimizer_bytes);
     optimizer_->load_counters_json(state.extra.value("optimizer_counters", nlohmann::json::object()));
   }
-  truncate_jsonl_after_step(config_.run_dir + "/metrics.jsonl", step_);
-  truncate_jsonl_after_step(config_.run_dir + "/samples.jsonl", step_);
+  if (dist::world().is_main()) {  // rank 0 owns the run directory's files
+    truncate_jsonl_after_step(config_.run_dir + "/metrics.jsonl", step_);
+    truncate_jsonl_after_step(config_.run_dir + "/samples.jsonl", step_);
+  }
   log::info("resumed " + config_.run_dir + " from " + latest->filename().string());
   return true;
 }
 
 void Trainer::save_checkpoint() {
+  if (!dist::world().is_main()) return;  // rank 0 writes checkpoints; every rank resumes from them
   CheckpointManager manager(config_.run_dir + "/checkpoints", config_.checkpoint_keep);
   manager.save(step_, [&](const fs::path& staging) {
     // save_policy writes a directory of its own; its files then move into the staging directory.
@@ -190,6 +197,7 @@ void Trainer::save_checkpoint() {
 
 void Trainer::evaluate_stage(const std::string& stage) {
   if (eval_.empty() || !config_.eval.at_stage_ends || stage_results_.contains(stage)) return;
+  if (!dist::world().is_main()) return;  // rank 0 evaluates; the others wait at the next collective
   EvalResult result = evaluate_policy(*policy_, *prompts_, *scorer_, eval_, config_.eval.max_new_tokens,
                                       config_.eval.batch_size, "eval " + stage);
   stage_results_[stage] = result.metrics;
@@ -205,14 +213,18 @@ nlohmann::json Trainer::run() {
   if (!try_resume()) {
     load_or_create_policy();
     shuffle_order();
-    truncate_jsonl_after_step(config_.run_dir + "/metrics.jsonl", 0);
-    truncate_jsonl_after_step(config_.run_dir + "/samples.jsonl", 0);
+    std::vector<at::Tensor> parameters = policy_->parameters();
+    dist::world().broadcast(parameters, 0);  // every rank starts from rank 0's parameters (no-op in one process)
+    if (dist::world().is_main()) {
+      truncate_jsonl_after_step(config_.run_dir + "/metrics.jsonl", 0);
+      truncate_jsonl_after_step(config_.run_dir + "/samples.jsonl", 0);
+    }
   }
-  std::ofstream(config_.run_dir + "/config.json") << resolved_config_.dump(2) << "\n";
+  if (dist::world().is_main()) std::ofstream(config_.run_dir + "/config.json") << resolved_config_.dump(2) << "\n";
   int64_t image_tokens = config_.data.images && policy_->has_vision() ? policy_->vision()->config().num_patches() : 0;
   prompts_ = std::make_unique<PromptBuilder>(*tokenizer_, config_.data.system_prompt, image_tokens);
   if (config_.tools.enabled) prompts_->set_tools(config_.tools);
-  metrics_ = std::make_unique<MetricsWriter>(config_.run_dir);
+  if (dist::world().is_main()) metrics_ = std::make_unique<MetricsWriter>(config_.run_dir);
   log::info("policy: " + std::to_string(policy_->parameter_count()) + " parameters; train " +
             std::to_string(train_.size()) + " examples, eval " + std::to_string(eval_.size()));
 
@@ -224,7 +236,8 @@ nlohmann::json Trainer::run() {
     if (stage != optimizer_stage_) start_stage_optimizer();
     auto metrics = stage == "sft" ? sft_step() : rl_step();
     ++step_;
-    metrics_->write(step_, metrics);
+    metrics = dist::gather_and_merge_metrics(dist::world(), metrics);  // the ranks' step metrics as one line
+    if (metrics_) metrics_->write(step_, metrics);
     char suffix[64];
     std::snprintf(suffix, sizeof suffix, "%s %s=%.3f", stage.c_str(), stage == "sft" ? "loss" : "reward",
                   stage == "sft" ? metrics["loss"] : metrics["reward/mean"]);
@@ -236,7 +249,7 @@ nlohmann::json Trainer::run() {
   }
   bar.finish();
   try {
-    plot_run_metrics(config_.run_dir);
+    if (dist::world().is_main()) plot_run_metrics(config_.run_dir);
   } catch (const std::exception& e) {
     log::warn(std::string("plots: ") + e.what());
   }
