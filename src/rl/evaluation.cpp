@@ -13,6 +13,13 @@ namespace retort::rl {
 EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& prompts, const LineScorer& scorer,
                            const std::vector<Example>& examples, int64_t max_new_tokens, int64_t batch_size,
                            const std::string& label) {
+  RewardFunction reward = [&scorer](const Example& e, const std::string& c) { return scorer.score(e, c); };
+  return evaluate_policy(policy, prompts, reward, examples, max_new_tokens, batch_size, label);
+}
+
+EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& prompts, const RewardFunction& scorer,
+                           const std::vector<Example>& examples, int64_t max_new_tokens, int64_t batch_size,
+                           const std::string& label) {
   EvalResult result;
   double correct = 0, formatted = 0, claim_answers = 0, claim_precision_sum = 0;
   std::vector<double> probabilities, squared_errors;
@@ -29,7 +36,7 @@ EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& pro
     for (size_t i = begin; i < end; ++i) {
       const Example& e = examples[i];
       const Rollout& r = rollouts[i - begin];
-      Score s = scorer.score(e, r.completion);
+      Score s = scorer(e, r.completion);
       correct += s.correct;
       formatted += s.components.count("format") ? s.components.at("format") : 0.0;
       // Claims: the share of true claims among structure and property claims, when any were made.

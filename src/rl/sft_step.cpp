@@ -24,7 +24,8 @@ std::map<std::string, double> Trainer::sft_step() {
   for (const auto& example : examples) {
     if (++index < first || index >= last) {  // another rank's row: only keep the trace RNG in step
       if (!has_tool_trace(example))
-        (void)datasets::cold_start_completion(example, rng_.stream("traces"), length);
+        (void)(sft_target_function_ ? sft_target_function_(example, rng_.stream("traces"))
+                                    : datasets::cold_start_completion(example, rng_.stream("traces"), length));
       continue;
     }
     PromptInputs prompt = prompts_->build(example);
@@ -39,7 +40,8 @@ std::map<std::string, double> Trainer::sft_step() {
       images.push_back(std::move(prompt.images));
       continue;
     }
-    std::string completion = datasets::cold_start_completion(example, rng_.stream("traces"), length);
+    std::string completion = sft_target_function_ ? sft_target_function_(example, rng_.stream("traces"))
+                                                   : datasets::cold_start_completion(example, rng_.stream("traces"), length);
     auto target = prompts_->completion_ids(completion);
     std::vector<int64_t> row = prompt.ids;
     row.insert(row.end(), target.begin(), target.end());

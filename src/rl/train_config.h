@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config.h"
+#include "rl/hard_sample_mining.h"
 #include "rl/optimizer.h"
 #include "rl/tool_settings.h"
 
@@ -18,6 +19,7 @@ struct ModelSettings {
   bool vision = true;              // tiny only: add the image encoder
   std::string dtype = "float32";   // "float32" | "bfloat16"
   std::string device = "cpu";      // "cpu" | "cuda"
+  std::string autocast = "auto";   // "auto": bf16 autocast on a CUDA device with bf16; "bf16" | "none"
 };
 
 struct DataSettings {
@@ -36,6 +38,39 @@ struct SftSettings {
   OptimizerOptions optimizer;
 };
 
+// Fleming-R1 hard-sample mining (rl.hard_sample_mining): prompts are drawn by HardSampleMiner instead
+// of the epoch order; stage 1 skips persistent failures, stage 2 oversamples them.
+struct HardSampleMiningSettings {
+  bool enabled = false;
+  HardSampleOptions options;
+  int64_t stage2_step = 0;         // RL step (1-based) at which stage 2 starts at the latest; 0 = only when rewards get sparse
+};
+
+// Scaf-GRPO hints (rl.hints): an example whose group stayed at zero reward gets tiered hints from
+// example.meta[meta_key] (an array of strings, lowest tier first).
+struct HintSettings {
+  bool enabled = false;
+  int64_t patience = 1;            // all-zero visits before hints are tried
+  double warmup_fraction = 0.15;   // no hints in the first fraction of RL steps
+  std::string meta_key = "hints";
+};
+
+// A likelihood reward component (rl.likelihood_reward) from the reference answer's log-probs after
+// the policy's reasoning: "log_prob" | "verifree" | "rlpr" ("none" = off).
+struct LikelihoodRewardSettings {
+  std::string kind = "none";
+  double weight = 1.0;             // reward += weight * R_likelihood
+  bool per_token = true;           // log_prob: mean over the answer's tokens (false: sum)
+  double format_bonus = 0.1;       // rlpr: added when the verifier's format component is > 0
+  bool std_filter = false;         // rlpr: drop groups with std < 0.5 EMA(std)
+};
+
+// Noisy-verifier correction (rl.noisy_verifier) given false-positive / false-negative rates.
+struct NoisyVerifierSettings {
+  std::string correction = "none";  // "none" | "backward" | "forward"
+  double false_positive_rate = 0.0, false_negative_rate = 0.0;
+};
+
 struct RlSettings {
   int64_t steps = 0;
   int64_t prompts_per_step = 4;
@@ -51,11 +86,17 @@ struct RlSettings {
   double entropy_coef = 0.0;
   std::string old_logprobs = "sampler";  // "sampler" | "recompute"
   bool dynamic_sampling = false;   // DAPO: drop groups whose rewards are all equal
+  int64_t max_refill_rounds = 4;   // DAPO: extra rollout rounds to refill dropped groups (0 = no refill)
   int64_t overlong_buffer = 0;     // DAPO overlong shaping buffer (0 = off)
   int64_t max_new_tokens = 128;
   double temperature = 1.0, top_p = 1.0, min_p = 0.0;
   int64_t top_k = 0;
   OptimizerOptions optimizer;
+  HardSampleMiningSettings hard_sample_mining;
+  HintSettings hints;
+  LikelihoodRewardSettings likelihood_reward;
+  NoisyVerifierSettings noisy_verifier;
+  double sar_weight = 0.0;         // SAR: reward += sar_weight * R_SA (0 = off; the paper's 0.2)
 };
 
 struct EvalSettings {

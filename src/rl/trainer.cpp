@@ -93,6 +93,29 @@ Trainer::Trainer(TrainConfig config, nlohmann::json resolved_config)
   med::register_verifiers(registry);
   RewardSpec spec = config_.reward.empty() ? RewardSpec::defaults() : RewardSpec::from_json(config_.reward, "reward");
   scorer_ = std::make_unique<LineScorer>(registry, spec);
+  const auto& rl = config_.rl;
+  if (rl.hard_sample_mining.enabled) {
+    miner_ = std::make_unique<HardSampleMiner>(rl.hard_sample_mining.options);
+    for (size_t i = 0; i < train_.size(); ++i) {
+      if (!train_index_.emplace(train_[i].id, i).second)
+        throw DataError(config_.data.train + ": example id '" + train_[i].id +
+                        "' appears twice; rl.hard_sample_mining needs unique ids");
+      train_ids_.push_back(train_[i].id);
+    }
+  }
+  if (rl.hints.enabled) {
+    HintScaffoldOptions options;
+    options.patience = rl.hints.patience;
+    options.warmup_fraction = rl.hints.warmup_fraction;
+    options.total_steps = rl.steps;
+    options.zero_reward = 0.0;  // visits are recorded as correct (1) / not (0)
+    hints_ = std::make_unique<HintScaffold>(options);
+  }
+  if (rl.likelihood_reward.std_filter) rlpr_filter_ = std::make_unique<RlprStdFilter>();
+}
+
+Score Trainer::score_completion(const Example& example, const std::string& completion) const {
+  return reward_function_ ? reward_function_(example, completion) : scorer_->score(example, completion);
 }
 
 Trainer::~Trainer() = default;
@@ -158,6 +181,13 @@ bool Trainer::try_resume() {
   rng_.load(state.rng);
   set_torch_cpu_rng_state(state.torch_rng_bytes);
   stage_results_ = state.extra.value("stage_results", nlohmann::json::object());
+  if (miner_ && !state.hard_samples.empty()) *miner_ = HardSampleMiner::from_json(state.hard_samples);
+  if (hints_ && state.extra.contains("hint_scaffold")) *hints_ = HintScaffold::from_json(state.extra["hint_scaffold"]);
+  if (rlpr_filter_ && state.extra.contains("rlpr_std_filter")) rlpr_filter_->load_json(state.extra["rlpr_std_filter"]);
+  if (config_.rl.kl_coef > 0 && fs::exists(*latest / "reference")) {  // the policy as RL started
+    reference_ = std::make_unique<model::Policy>(model::load_policy((*latest / "reference").string(), device, dtype));
+    reference_->set_requires_grad(false);
+  }
   start_stage_optimizer();
   // At the SFT/RL boundary the saved optimiser is SFT's: the RL stage keeps its fresh one.
   if (state.extra.value("optimizer_stage", std::string()) == optimizer_stage_ && !state.optimizer_bytes.empty()) {
@@ -183,6 +213,7 @@ void Trainer::save_checkpoint() {
     model::save_policy(*policy_, hf.string(), options);
     for (const auto& entry : fs::directory_iterator(hf)) fs::rename(entry.path(), staging / entry.path().filename());
     fs::remove(hf);
+    if (reference_) model::save_policy(*reference_, (staging / "reference").string(), options);
     TrainerState state;
     state.step = step_;
     state.data_cursor = {{"epoch", data_epoch_}, {"position", data_position_}};
@@ -191,6 +222,9 @@ void Trainer::save_checkpoint() {
     state.optimizer_bytes = optimizer_ ? optimizer_->state_bytes() : std::string();
     state.extra = {{"stage_results", stage_results_}, {"optimizer_stage", optimizer_stage_},
                    {"optimizer_counters", optimizer_ ? optimizer_->counters_json() : nlohmann::json::object()}};
+    if (miner_) state.hard_samples = miner_->to_json();
+    if (hints_) state.extra["hint_scaffold"] = hints_->to_json();
+    if (rlpr_filter_) state.extra["rlpr_std_filter"] = rlpr_filter_->to_json();
     write_trainer_state(staging, state);
   });
 }
@@ -198,7 +232,8 @@ void Trainer::save_checkpoint() {
 void Trainer::evaluate_stage(const std::string& stage) {
   if (eval_.empty() || !config_.eval.at_stage_ends || stage_results_.contains(stage)) return;
   if (!dist::world().is_main()) return;  // rank 0 evaluates; the others wait at the next collective
-  EvalResult result = evaluate_policy(*policy_, *prompts_, *scorer_, eval_, config_.eval.max_new_tokens,
+  RewardFunction reward = [this](const Example& e, const std::string& c) { return score_completion(e, c); };
+  EvalResult result = evaluate_policy(*policy_, *prompts_, reward, eval_, config_.eval.max_new_tokens,
                                       config_.eval.batch_size, "eval " + stage);
   stage_results_[stage] = result.metrics;
   std::ofstream samples(config_.run_dir + "/eval_" + stage + ".jsonl");
@@ -234,6 +269,10 @@ nlohmann::json Trainer::run() {
   while (step_ < config_.total_steps()) {
     std::string stage = step_ < config_.sft.steps ? "sft" : "rl";
     if (stage != optimizer_stage_) start_stage_optimizer();
+    if (stage == "rl" && config_.rl.kl_coef > 0 && !reference_) {  // frozen: the policy as RL starts
+      reference_ = std::make_unique<model::Policy>(policy_->clone());
+      reference_->set_requires_grad(false);
+    }
     auto metrics = stage == "sft" ? sft_step() : rl_step();
     ++step_;
     metrics = dist::gather_and_merge_metrics(dist::world(), metrics);  // the ranks' step metrics as one line
