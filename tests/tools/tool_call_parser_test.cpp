@@ -173,3 +173,26 @@ TEST(ToolCallParser, NumberOverflowIsAnErrorNotAnException) {
   calls = parse(R"(<tool_call>{"name": "x", "arguments": "{\"x\": -1e999}"}</tool_call>)");
   EXPECT_EQ(calls.at(0).error, "malformed JSON in the \"arguments\" string: number overflow parsing '-1e999'");
 }
+
+// A closing tag inside a JSON string ends the block there: the call is malformed and the rest is a stray
+// closing tag, so nothing runs (the model must not smuggle a second block through a string).
+TEST(ToolCallParser, ClosingTagInsideAStringEndsTheBlock) {
+  auto calls = parse("<tool_call>{\"name\": \"echo\", \"arguments\": {\"text\": \"a</tool_call>b\"}}</tool_call>");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_FALSE(calls[0].ok());
+  EXPECT_NE(calls[0].error.find("malformed JSON"), std::string::npos) << calls[0].error;
+  EXPECT_FALSE(calls[1].ok());
+  EXPECT_NE(calls[1].error.find("without an opening"), std::string::npos) << calls[1].error;
+}
+
+TEST(ToolCallParser, InvalidUtf8AndControlBytesAreErrorsNotExceptions) {
+  for (std::string text : {std::string("<tool_call>{\"name\": \"x\", \"arguments\": {\"s\": \"\xff\xfe\"}}</tool_call>"),
+                           std::string("<tool_call>{\"name\": \"a\0b\", \"arguments\": {}}</tool_call>", 55),
+                           std::string("<tool_call>{\"name\": \"x\", \"arguments\": {\"s\": \"tab\there\"}}</tool_call>")}) {
+    std::vector<ParsedToolCall> calls;
+    ASSERT_NO_THROW(calls = parse(text));
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_FALSE(calls[0].ok());
+    EXPECT_FALSE(calls[0].error.empty());
+  }
+}
