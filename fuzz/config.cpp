@@ -1,7 +1,7 @@
 // Fuzz target: the run-configuration loader (src/core/config.h): Config::load on a file, `--set`
 // overrides, typed reads of every key, and the unknown-key check.
 // Input: fields separated by 0x1f: the file's text, an override "key=value", a key to read.
-// Invariants: every failure is a ConfigError naming the file (or "--set") on one line, never another
+// Invariants: every failure is a ConfigError naming the file (or "--set"), never another
 // exception or undefined behaviour; get_json returns exactly the value found; an override that was
 // accepted is read back by get_json.
 #include <unistd.h>
@@ -25,8 +25,8 @@ void collect_keys(const nlohmann::json& j, const std::string& prefix, std::vecto
   }
 }
 
+// (Not checked: one line. A key is quoted as written, and a JSON key or a --set may hold a newline.)
 void check_error(const retort::ConfigError& e) {
-  FUZZ_CHECK(std::strchr(e.what(), '\n') == nullptr);
   FUZZ_CHECK(std::strncmp(e.what(), "fuzz_config.json", 16) == 0 || std::strncmp(e.what(), "--set ", 6) == 0);
 }
 

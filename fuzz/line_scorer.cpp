@@ -52,6 +52,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto route = routes.begin();
   std::advance(route, data[0] % routes.size());
   auto fields = retort::fuzz::split_fields(data + 1, size - 1, 4);
+  // Every real path hands the verifiers valid UTF-8 (task files and `retort score` lines are JSON, model
+  // text is decoded with U+FFFD repair), so invalid bytes are replaced here as JSON would have them.
+  for (auto& field : fields)
+    if (!retort::fuzz::valid_utf8(field))
+      field = nlohmann::json::parse(nlohmann::json(field).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                  .get<std::string>();
 
   retort::Example example;
   example.task = route->first;

@@ -3,7 +3,7 @@
 // scaffold and Morgan fingerprint (structure.h).
 // Invariants: parsing gives a molecule or a one-line ChemError; everything computed on a parsed
 // molecule either succeeds or throws ChemError (no other exception, no crash); descriptors are finite;
-// a canonical SMILES parses again, to the same formula, and its own canonical form is stable
+// a canonical SMILES (no '~' query bonds) parses again, to the same formula, and its own canonical form is stable
 // (RDKit's canonicaliser is checked only where it was a fixed point once: canon(canon(x)) == canon(x)
 // is asserted from the second round on); a molecule is its own nearest neighbour (Tanimoto 1).
 #include <cmath>
@@ -43,7 +43,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto fp = morgan_fingerprint(*mol);
     if (mol->heavy_atoms() > 0) FUZZ_CHECK(tanimoto(fp, fp) == 1.0);
 
-    // Canonical SMILES round trip: it parses, to the same formula.
+    // Canonical SMILES round trip: it parses, to the same formula. Not for '~' (SMARTS "any bond", which
+    // RDKit's SMILES parser accepts as a query bond and writes back; the re-parsed molecule gets other
+    // implicit hydrogens: RDKit behaviour, found by this target, kept in the corpus as regress-query-bond).
+    if (smiles.find('~') != std::string::npos) return 0;
     std::string again_error;
     auto again = Molecule::try_from_smiles(canonical, &again_error);
     if (!again) {
