@@ -1,6 +1,9 @@
 // safetensors parsing, validation, memory mapping and writing (torch-free; see safetensors.h).
 #include "model/safetensors.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -260,7 +263,10 @@ void write_file(const std::string& path, const std::vector<TensorBytes>& tensors
   for (const auto& t : tensors)
     out.write(reinterpret_cast<const char*>(t.bytes.data()), static_cast<std::streamsize>(t.bytes.size()));
   out.flush();
-  if (!out) throw IoError(path + ": write failed");
+  if (!out) {
+    const int err = errno;  // set by the failed write(2), e.g. ENOSPC: the reason a user can act on
+    throw IoError(path + ": write failed" + (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
+  }
 }
 
 }  // namespace retort::model::safetensors
