@@ -40,6 +40,12 @@ double unbiased_std(const std::vector<double>& v) {
 
 std::vector<Example> Trainer::draw_rl_examples(int64_t count) {
   if (!miner_) return next_batch(count);
+  if (miner_->stage() == 1 && std::all_of(train_ids_.begin(), train_ids_.end(),
+                                          [&](const std::string& id) { return miner_->is_persistent_failure(id); })) {
+    miner_->start_stage2();  // stage 1 has nothing left to draw: rewards are as sparse as they get
+    log::info("hard-sample mining: every example is a persistent failure; stage 2 from RL step " +
+              std::to_string(rl_step_index() + 1));
+  }
   std::vector<Example> batch;
   for (const auto& id : miner_->sample(train_ids_, static_cast<size_t>(count), rng_.stream("hard-samples")))
     batch.push_back(train_[train_index_.at(id)]);

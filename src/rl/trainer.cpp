@@ -170,7 +170,17 @@ bool Trainer::try_resume() {
   if (!latest) return false;
   at::Device device = parse_device(config_.model.device);
   at::ScalarType dtype = config_.model.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat;
-  tokenizer_path_ = (*latest / "tokenizer.json").string();
+  // Later checkpoints copy the tokenizer from tokenizer_path_, and pruning may delete LATEST: keep a
+  // copy of its tokenizer files in the run directory (replaced atomically).
+  fs::path tokenizer_dir = fs::path(config_.run_dir) / "tokenizer";
+  fs::create_directories(tokenizer_dir);
+  for (const char* name : {"tokenizer.json", "tokenizer_config.json"}) {
+    if (!fs::exists(*latest / name)) continue;
+    fs::path tmp = tokenizer_dir / (std::string(name) + ".tmp");
+    fs::copy_file(*latest / name, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, tokenizer_dir / name);
+  }
+  tokenizer_path_ = (tokenizer_dir / "tokenizer.json").string();
   tokenizer_ = std::make_unique<model::Tokenizer>(model::Tokenizer::from_file(tokenizer_path_));
   policy_ = std::make_unique<model::Policy>(model::load_policy(latest->string(), device, dtype));
   TrainerState state = read_trainer_state(*latest);

@@ -128,6 +128,18 @@ TEST(RlWiring, HardSampleMiningSkipsThenOversamplesFailures) {
   EXPECT_EQ(state["hard_samples"]["examples"]["e0"][1].get<int64_t>(), miner->stats().at("e0").attempts);
 }
 
+TEST(RlWiring, HardSampleMiningWhenEveryExampleFailsMovesToStageTwo) {
+  ScratchDir dir("mining_all_fail");
+  auto train = write_examples(dir.path / "train.jsonl", numbered_examples({"a", "b"}));
+  auto config = small_config(dir.path / "run", train, 4);
+  config["rl"]["hard_sample_mining"] = {{"min_attempts", 2}};
+  Trainer trainer(parse_config(config), config);
+  trainer.set_reward_function([](const Example&, const std::string&) { return fixed_score(0, false); });
+  trainer.run();  // stage 1 has nothing to draw once both failed: stage 2, not an error
+  EXPECT_EQ(trainer.hard_sample_miner()->stage(), 2);
+  EXPECT_EQ(read_jsonl(dir.path / "run" / "metrics.jsonl").size(), 4u);
+}
+
 TEST(RlWiring, HintEntersThePromptAfterPatienceZeroVisitsAndTiersEscalate) {
   ScratchDir dir("hints");
   nlohmann::json example = {{"id", "q"}, {"task", "toy"}, {"prompt", "hard question"}, {"answer", "yes"},
