@@ -76,6 +76,20 @@ std::vector<Trainer::RolloutGroup> Trainer::roll_out_groups(const std::vector<Ex
   if (dist.rank() > 0) seed = mix_seed(seed, "rank-" + std::to_string(dist.rank()));  // rank 0 keeps one process's seed
   std::vector<Rollout> rollouts;
   if (!inputs.empty()) rollouts = sample_rollouts(*policy_, *prompts_, inputs, sampling, rl.max_new_tokens, seed);
+  // Model output is untrusted: a sampled <|image|> id would be read as an image placeholder by the
+  // update's forward pass. Such a rollout keeps its prefix before that token (still an on-policy
+  // sample of the prefix) and counts as clipped.
+  if (auto image_id = tokenizer_->token_to_id("<|image|>"))
+    for (auto& r : rollouts) {
+      auto at = std::find(r.tokens.begin(), r.tokens.end(), static_cast<int64_t>(*image_id));
+      if (at == r.tokens.end()) continue;
+      const size_t keep = static_cast<size_t>(at - r.tokens.begin());
+      r.tokens.resize(keep);
+      r.logprobs.resize(std::min(r.logprobs.size(), keep));
+      r.token_mask.resize(std::min(r.token_mask.size(), keep));
+      r.completion = prompts_->completion_text(r.tokens);
+      r.clipped = true;
+    }
   std::vector<RolloutGroup> groups(last - first);
   size_t next = 0;
   for (int64_t k = first; k < last; ++k) {
