@@ -510,7 +510,7 @@ struct SentenceParser {
           if (skip_words.count(t[j].text)) {
             ++j;
           } else if (auto n = count_at(t, j, &len); n && t[j].text != "no") {
-            if (*n >= 1) count = static_cast<int>(*n);
+            if (*n >= 1 && *n <= 1e6) count = static_cast<int>(*n);  // larger is no group count (and no int)
             j += len;
           } else {
             break;
