@@ -2,6 +2,7 @@
 #include "chem/verifiers/claims.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -223,6 +224,9 @@ std::optional<int> number_word(const std::string& w) {
   return it->second;
 }
 
+// V is a whole number that fits an integer (model text may say "1e26 rings"; casting that is undefined).
+bool is_integral(double v) { return std::isfinite(v) && std::fabs(v) <= 1e15 && v == std::floor(v); }
+
 // A count at token I: a number (integer), a number word or "no"/"none". Sets *length.
 std::optional<double> count_at(const std::vector<Token>& t, size_t i, size_t* length) {
   if (i >= t.size()) return std::nullopt;
@@ -319,7 +323,7 @@ struct SentenceParser {
         // "one benzene ring, 13 heavy atoms": the number belongs to the next quantity.
         if (j + 1 < t.size() && quantity_lexicon().at(t, j + 1).second) return false;
         // "2 rings" right after another quantity ("logP 2 rings") is the count form, not this one.
-        if (is_count_quantity(q) && v != static_cast<long long>(v)) return false;
+        if (is_count_quantity(q) && !is_integral(v)) return false;
         if (j + 1 < t.size() && t[j + 1].text == "%") return false;
         add_numeric(q, cmp.value_or(Comparison::eq), v);
         return true;
@@ -359,7 +363,7 @@ struct SentenceParser {
       }
       if (!qlen) return 0;
     }
-    if (!is_count_quantity(q) || *count != static_cast<long long>(*count) || *count < 0) return 0;
+    if (!is_count_quantity(q) || !is_integral(*count) || *count < 0) return 0;
     if (used.count(j)) return 0;
     Comparison c = comparator_before(i).value_or(Comparison::eq);
     add_numeric(q, c, *count);
