@@ -48,6 +48,18 @@ struct Formula {
   bool operator==(const Formula&) const = default;
 };
 
+// The count after an element symbol or charge sign at S[I] (1 when no digits follow); nullopt past
+// 100000, which no molecule has (and which would overflow the int for model-written digit runs).
+std::optional<int> read_count(const std::string& s, size_t& i) {
+  if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return 1;
+  int n = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+    n = n * 10 + (s[i++] - '0');
+    if (n > 100000) return std::nullopt;
+  }
+  return n;
+}
+
 std::optional<Formula> parse_formula(const std::string& text) {
   Formula f;
   size_t i = 0;
@@ -56,16 +68,14 @@ std::optional<Formula> parse_formula(const std::string& text) {
     if (std::isupper(static_cast<unsigned char>(s[i]))) {
       std::string el(1, s[i++]);
       if (i < s.size() && std::islower(static_cast<unsigned char>(s[i]))) el += s[i++];
-      int n = 0;
-      bool digits = false;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) n = n * 10 + (s[i++] - '0'), digits = true;
-      f.elements[el] += digits ? n : 1;
+      auto n = read_count(s, i);
+      if (!n) return std::nullopt;
+      f.elements[el] += *n;
     } else if (s[i] == '+' || s[i] == '-') {
       int sign = s[i++] == '+' ? 1 : -1;
-      int n = 0;
-      bool digits = false;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) n = n * 10 + (s[i++] - '0'), digits = true;
-      f.charge += sign * (digits ? n : 1);
+      auto n = read_count(s, i);
+      if (!n) return std::nullopt;
+      f.charge += sign * *n;
     } else {
       return std::nullopt;
     }
