@@ -53,7 +53,7 @@ std::string listing() {
 }
 
 int run(const std::vector<std::string>& argv) {
-  if (argv.empty()) throw UsageError("bench: need a benchmark NAME; available:\n" + listing());
+  if (argv.empty()) throw UsageError("need a benchmark NAME; available:\n" + listing());
   const std::string& name = argv[0];
   if (name == "--list") {
     std::fputs(listing().c_str(), stdout);
@@ -61,7 +61,7 @@ int run(const std::vector<std::string>& argv) {
   }
   fs::path script = bench_dir() / (name + ".sh");
   if (name.find('/') != std::string::npos || !fs::is_regular_file(script))
-    throw UsageError("bench: no benchmark '" + name + "' (" + script.string() + "); available:\n" + listing());
+    throw UsageError("no benchmark '" + name + "' (" + script.string() + "); available:\n" + listing());
   // The build directory is where this binary lives (the scripts find bench_* binaries there).
   fs::path build_dir = fs::read_symlink("/proc/self/exe").parent_path();
   ::setenv("RETORT_BUILD_DIR", build_dir.c_str(), 1);
@@ -72,7 +72,7 @@ int run(const std::vector<std::string>& argv) {
   c_args.push_back(nullptr);
   std::fflush(stdout);
   ::execv("/bin/bash", c_args.data());
-  throw IoError(std::string("bench: could not start /bin/bash: ") + std::strerror(errno));
+  throw IoError(std::string("could not start /bin/bash: ") + std::strerror(errno));
 }
 
 }  // namespace
