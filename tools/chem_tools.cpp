@@ -32,7 +32,7 @@ chem::Molecule parse_smiles(const json& args, const char* key = "smiles") {
   const std::string& smiles = args.at(key).get_ref<const std::string&>();
   std::string error;
   auto mol = chem::Molecule::try_from_smiles(smiles, &error);
-  if (!mol) throw ToolError("SMILES '" + shown(smiles) + "' does not parse: " + error);
+  if (!mol) throw ToolError(error);  // "SMILES '...' does not parse: <reason>", from chem/molecule
   if (mol->heavy_atoms() == 0 && smiles.find('[') == std::string::npos)
     throw ToolError("SMILES '" + shown(smiles) + "' has no atoms");
   return std::move(*mol);
