@@ -26,20 +26,55 @@ namespace {
 
 constexpr size_t kMaxSmilesLength = 20000;  // longer model output is rejected before RDKit sees it
 
-// The SMILES as it should appear inside a one-line message.
-std::string shown_smiles(const std::string& smiles) {
-  std::string shown = smiles.size() > 80 ? smiles.substr(0, 77) + "..." : smiles;
-  for (char& ch : shown) {
-    if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
-  }
-  return "'" + shown + "'";
+// BYTE as "\\xNN".
+std::string hex_byte(unsigned char byte) {
+  static const char* hex = "0123456789ABCDEF";
+  return std::string("\\x") + hex[byte >> 4] + hex[byte & 0xf];
 }
 
+// BYTE as text: itself when printable ASCII, else "\\xNN" (NUL, control bytes, invalid UTF-8 and
+// other non-ASCII bytes would cut a message short, break a line or make JSON output throw).
+std::string escaped_byte(unsigned char byte) {
+  return byte >= 0x20 && byte < 0x7f ? std::string(1, static_cast<char>(byte)) : hex_byte(byte);
+}
+
+// The SMILES as it should appear inside a one-line message: at most 80 bytes shown, every byte that is
+// not printable ASCII escaped as \xNN.
+std::string shown_smiles(const std::string& smiles) {
+  const bool cut = smiles.size() > 80;
+  std::string shown;
+  for (size_t i = 0; i < (cut ? 77 : smiles.size()); ++i) shown += escaped_byte(static_cast<unsigned char>(smiles[i]));
+  return "'" + shown + (cut ? "..." : "") + "'";
+}
+
+constexpr const char* kEdgeWhitespace = " \t\r\n";
+
 std::string trimmed(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
+  size_t b = s.find_first_not_of(kEdgeWhitespace);
   if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
+  size_t e = s.find_last_not_of(kEdgeWhitespace);
   return s.substr(b, e - b + 1);
+}
+
+// Why SMILES (trimmed; its first byte is byte FIRST_POSITION of the input, 1-based) must not reach
+// RDKit, or "" when every byte is printable ASCII. RDKit's parser reads only up to the first
+// whitespace and takes the rest as the molecule's name ("CCO ethanol" is ethanol named "ethanol",
+// "CCO\nCC" is ethanol), and drops non-printable and non-ASCII bytes at the end ("C\xff\xfe" and
+// "C\x01" are methane; checked with Python RDKit 2022.09): all of it would be read silently as another
+// molecule than the text shows, so none of it is accepted.
+std::string unreadable_byte(const std::string& smiles, size_t first_position) {
+  for (size_t i = 0; i < smiles.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(smiles[i]);
+    if (byte > 0x20 && byte < 0x7f) continue;
+    const std::string at = " at position " + std::to_string(first_position + i);
+    if (byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r' || byte == '\v' || byte == '\f')
+      return (byte == ' ' ? std::string("a space") : "whitespace " + hex_byte(byte)) + at +
+             " (RDKit reads the SMILES only up to whitespace; give the SMILES alone, without a name)";
+    if (byte == 0) return "NUL byte \\x00" + at;
+    if (byte < 0x80) return "control byte " + hex_byte(byte) + at;
+    return "non-ASCII byte " + hex_byte(byte) + at + " (SMILES is ASCII)";
+  }
+  return "";
 }
 
 }  // namespace
@@ -52,7 +87,8 @@ std::optional<Molecule> Molecule::try_from_smiles(const std::string& smiles_in, 
   std::string smiles = trimmed(smiles_in);
   if (smiles.empty()) return fail("empty string");
   if (smiles.size() > kMaxSmilesLength) return fail("longer than " + std::to_string(kMaxSmilesLength) + " characters");
-  if (smiles.find('\0') != std::string::npos) return fail("contains a NUL byte");
+  if (std::string why = unreadable_byte(smiles, smiles_in.find_first_not_of(kEdgeWhitespace) + 1); !why.empty())
+    return fail(why);
   capture_rdkit_logs();
   clear_rdkit_log();
   RDKit::ROMol* raw = nullptr;

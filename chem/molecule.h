@@ -23,6 +23,9 @@ struct ChemError : std::runtime_error {
 class Molecule {
  public:
   // Parses SMILES (syntax, valence and kekulisation errors all become ChemError with RDKit's reason).
+  // Whitespace at either end is ignored; any other byte that is not printable ASCII (whitespace inside,
+  // as in RDKit's "SMILES name" form, control bytes, NUL, non-ASCII) is a ChemError naming the byte and
+  // its 1-based position: RDKit would silently read only part of such a string.
   static Molecule from_smiles(const std::string& smiles);
   // The same without throwing: nullopt and *error set on failure.
   static std::optional<Molecule> try_from_smiles(const std::string& smiles, std::string* error = nullptr);

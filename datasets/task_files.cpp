@@ -33,6 +33,11 @@ TaskBuild build_task(const TaskSpec& spec, const BuildOptions& options,
     throw DataError(spec.file + ": " + std::to_string(loaded.invalid.size()) +
                     " rows with invalid SMILES (" + first_reasons(loaded.invalid) +
                     "); fix them or pass --skip-invalid to skip and count them");
+  // An empty task is an error here, where the file is known, not "no examples" later in training.
+  if (loaded.rows_read == 0) throw DataError(spec.file + ": no data rows (only the header line)");
+  if (loaded.records.empty())
+    throw DataError(spec.file + ": no usable rows: all " + std::to_string(loaded.rows_read) +
+                    " rows have invalid SMILES (" + first_reasons(loaded.invalid) + ")");
 
   std::vector<std::string> scaffolds;
   scaffolds.reserve(loaded.records.size());

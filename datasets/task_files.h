@@ -28,7 +28,8 @@ struct TaskBuild {
 
 // Throws DataError when rows are invalid and !skip_invalid:
 // "bbbp.csv: 2 rows with invalid SMILES (bbbp.csv line 60: ...; bbbp.csv line 71: ...); fix them or
-// pass --skip-invalid to skip and count them". PROGRESS gets (rows done, rows total).
+// pass --skip-invalid to skip and count them". Also a DataError naming the file when it has no data
+// rows, or when every row was skipped. PROGRESS gets (rows done, rows total).
 TaskBuild build_task(const TaskSpec& spec, const BuildOptions& options,
                      const std::function<void(size_t, size_t)>& progress = {});
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <thread>
 
+#include "core/json_depth.h"
+
 namespace retort {
 namespace {
 
@@ -100,6 +102,9 @@ ordered LineScorer::score_line(std::string_view line, size_t line_number) const 
   const std::string where = "line " + std::to_string(line_number) + ": ";
   ordered out;
   nlohmann::json j;
+  if (json_nested_deeper_than(line))
+    return ordered{{"error", where + "not valid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels"},
+                   {"raw", std::string(line)}};
   try {
     out = ordered::parse(line);
     j = nlohmann::json::parse(line);

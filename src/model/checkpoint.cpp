@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -84,10 +86,20 @@ std::string dtype_config_name(at::ScalarType type) {
   }
 }
 
+// Writes J to PATH; IoError naming the path and the system's reason ("No space left on device").
 void write_json(const fs::path& path, const nlohmann::json& j) {
-  std::ofstream out(path);
-  out << j.dump(2) << "\n";
-  if (!out) throw IoError(path.string() + ": write failed");
+  const std::string text = j.dump(2) + "\n";
+  errno = 0;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw IoError(path.string() + ": cannot open for writing: " + std::strerror(errno ? errno : EIO));
+  out << text;
+  out.flush();  // the data reach write(2) here, so errno is the failed write's
+  if (!out) {
+    const int err = errno;
+    throw IoError(path.string() + ": write failed" + (err != 0 ? std::string(": ") + std::strerror(err) : std::string()));
+  }
+  out.close();
+  if (out.fail()) throw IoError(path.string() + ": write failed on close: " + std::strerror(errno ? errno : EIO));
 }
 
 }  // namespace

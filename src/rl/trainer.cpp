@@ -9,8 +9,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "chem/molecule.h"
 #include "chem/verifiers/verifiers.h"
 #include "core/errors.h"
+#include "core/json_depth.h"
 #include "core/log.h"
 #include "core/plot.h"
 #include "core/progress.h"
@@ -27,7 +29,21 @@
 namespace retort::rl {
 namespace fs = std::filesystem;
 
-std::vector<Example> load_examples(const std::string& path) {
+namespace {
+
+// "unknown task 'x' (known: ...)" for a task no verifier route scores, else "".
+std::string unknown_task_problem(const std::string& task) {
+  const auto& routes = task_routes();
+  if (routes.count(task)) return "";
+  std::string known;
+  for (const auto& [name, route] : routes) known += (known.empty() ? "" : ", ") + name;
+  return "task: unknown task '" + task + "' (known: " + known + "; `retort score --help` says what each checks)";
+}
+
+// The examples of the task file PATH in file order, every line checked: JSON (nesting bounded), the
+// fields, the SMILES (RDKit's reason when it does not parse) and, when CHECK_TASKS, the task name.
+// Without CHECK_TASKS the first unknown task's "FILE line N: ..." message goes to *UNKNOWN_TASK.
+std::vector<Example> read_examples(const std::string& path, bool check_tasks, std::string* unknown_task) {
   std::ifstream in(path);
   if (!in) throw IoError(path + ": cannot open task file (build it with `retort data build`)");
   std::vector<Example> out;
@@ -35,14 +51,29 @@ std::vector<Example> load_examples(const std::string& path) {
   std::string name = fs::path(path).filename().string();
   for (size_t number = 1; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto j = nlohmann::json::parse(line, nullptr, false);
     std::string where = name + " line " + std::to_string(number);
+    if (json_nested_deeper_than(line))
+      throw DataError(where + ": not valid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) throw DataError(where + ": not valid JSON");
-    out.push_back(example_from_json(j, where));
+    Example example = example_from_json(j, where);
+    if (std::string problem = unknown_task_problem(example.task); !problem.empty()) {
+      if (check_tasks) throw DataError(where + ": " + problem);
+      if (unknown_task && unknown_task->empty()) *unknown_task = where + ": " + problem;
+    }
+    if (example.smiles) {
+      std::string error;
+      if (!chem::Molecule::try_from_smiles(*example.smiles, &error)) throw DataError(where + ": smiles: " + error);
+    }
+    out.push_back(std::move(example));
   }
   if (out.empty()) throw DataError(path + ": no examples");
   return out;
 }
+
+}  // namespace
+
+std::vector<Example> load_examples(const std::string& path) { return read_examples(path, true, nullptr); }
 
 model::Qwen2Config tiny_policy_config(const model::Tokenizer& tokenizer, const nlohmann::json& overrides, bool vision) {
   model::Qwen2Config config = model::tiny_config(tokenizer, vision);
@@ -82,9 +113,10 @@ Trainer::Trainer(TrainConfig config, nlohmann::json resolved_config)
   if (config_.threads > 0) at::set_num_threads(config_.threads);
   if (config_.rl.loss == "real" && config_.rl.micro_batch_size % config_.rl.group_size != 0)
     throw ConfigError("rl.micro_batch_size: the `real` loss needs whole groups per micro-batch (a multiple of rl.group_size)");
-  train_ = load_examples(config_.data.train);
+  // Tasks are checked in run(): a reward function (set_reward_function) may score any task.
+  train_ = read_examples(config_.data.train, /*check_tasks=*/false, &unknown_task_error_);
   if (!config_.data.eval.empty()) {
-    eval_ = load_examples(config_.data.eval);
+    eval_ = read_examples(config_.data.eval, /*check_tasks=*/false, &unknown_task_error_);
     if (config_.data.eval_limit > 0 && static_cast<int64_t>(eval_.size()) > config_.data.eval_limit)
       eval_.resize(config_.data.eval_limit);
   }
@@ -254,6 +286,7 @@ void Trainer::evaluate_stage(const std::string& stage) {
 }
 
 nlohmann::json Trainer::run() {
+  if (!reward_function_ && !unknown_task_error_.empty()) throw DataError(unknown_task_error_);
   fs::create_directories(config_.run_dir);
   if (!try_resume()) {
     load_or_create_policy();

@@ -27,7 +27,11 @@
 
 namespace retort::rl {
 
-// Reads a task JSONL file; errors name file:line. Empty lines are skipped; nothing else is.
+// Reads a task JSONL file; errors name file:line. Empty lines are skipped; nothing else is. Every
+// line must be a JSON object (nested at most kMaxJsonDepth levels) naming a task of task_routes(),
+// with a SMILES that parses when it has one ("train.jsonl line 3: smiles: SMILES 'C1CC' does not
+// parse: ..."). The Trainer reads its files the same way but accepts any task when a reward function
+// replaces the verifiers (an unknown task is an error when run() starts without one).
 std::vector<Example> load_examples(const std::string& path);
 
 // The default tiny policy's architecture for TOKENIZER (vocab, <|image|> id), with OVERRIDES applied.
@@ -103,6 +107,7 @@ class Trainer {
 
   TrainConfig config_;
   nlohmann::json resolved_config_;
+  std::string unknown_task_error_;  // "FILE line N: task: unknown task ..." of the task files, or ""
   std::unique_ptr<model::Tokenizer> tokenizer_;
   std::unique_ptr<model::Policy> policy_;
   std::unique_ptr<model::Policy> reference_;  // only when rl.kl_coef > 0: the policy as RL started

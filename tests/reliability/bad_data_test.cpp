@@ -17,6 +17,7 @@
 #include "datasets/task_files.h"
 #include "med/verifiers.h"
 #include "rl/trainer.h"
+#include "tests/rl/trainer_test_util.h"
 
 namespace fs = std::filesystem;
 using namespace retort;
@@ -72,8 +73,11 @@ TEST(BadData, CsvInvalidSmilesOfEveryKindAreListedWithTheirLine) {
                         "c1ccccc1,6\n");
   const std::string strict = error_of([&] { build(dir, "esol", false); });
   EXPECT_NE(strict.find("esol.csv: 5 rows with invalid SMILES (esol.csv line 3: "), std::string::npos) << strict;
-  // (what() ends at the NUL of line 4's SMILES: the rest of the message, "--skip-invalid" included, is
-  // lost. FINDING, reported: messages should escape control bytes of the data they quote.)
+  // The NUL of line 4's SMILES is quoted escaped, so what() keeps the whole message (it used to end there).
+  EXPECT_NE(strict.find("esol.csv line 4: SMILES 'C\\x00C' does not parse: NUL byte \\x00 at position 2; "),
+            std::string::npos) << strict;
+  EXPECT_NE(strict.find("; ...); fix them or pass --skip-invalid to skip and count them"), std::string::npos) << strict;
+  EXPECT_EQ(strict.find('\0'), std::string::npos);
 
   datasets::TaskBuild b = build(dir, "esol", true);
   EXPECT_EQ(b.rows_read, 7);
@@ -82,8 +86,9 @@ TEST(BadData, CsvInvalidSmilesOfEveryKindAreListedWithTheirLine) {
   const char* lines[] = {"esol.csv line 3: SMILES 'C1CC' does not parse", "esol.csv line 4: ", "esol.csv line 5: ", "esol.csv line 6: ",
                          "esol.csv line 7: empty SMILES"};
   for (size_t i = 0; i < 5; ++i) EXPECT_EQ(b.invalid[i].rfind(lines[i], 0), 0u) << b.invalid[i];
+  EXPECT_EQ(b.invalid[1], "esol.csv line 4: SMILES 'C\\x00C' does not parse: NUL byte \\x00 at position 2");
   EXPECT_NE(datasets::summary_line(b).find("invalid SMILES 5 skipped"), std::string::npos) << datasets::summary_line(b);
-  // The skipped rows' reasons are written next to the split files, raw bytes and all.
+  // The skipped rows' reasons are written next to the split files, one line each (bytes escaped).
   datasets::write_task_files(b, (dir.path / "out").string());
   std::ifstream invalid(dir.path / "out" / "esol" / "invalid.txt");
   size_t count = 0;
@@ -110,21 +115,32 @@ TEST(BadData, CsvEmptyHeaderOnlyAndWrongColumnsAreErrors) {
   EXPECT_EQ(error_of([&] { build(dir, "esol", true); }), "esol.csv: no column 'smiles' (columns: SMILES, LogP)");
 }
 
-// FINDINGS (datasets/task_files.cpp build_task, not fixed here; reported): a CSV with a header and no
-// rows, and one whose every row is skipped, build an empty task without an error (the trainer then
-// stops later at "no examples"); bytes after a SMILES such as "C\xff\xfe" are dropped by RDKit's
-// parser, so the row silently becomes methane (chem/molecule.cpp accepts it). Enable when fixed.
-TEST(BadData, DISABLED_CsvWithNoUsableRowsAndTrailingBytesAreErrors) {
+// Fixed findings: a CSV with a header and no rows, and one whose every row is skipped, built an empty
+// task without an error (the trainer stopped later at "no examples"); bytes after a SMILES such as
+// "C\xff\xfe" were dropped by RDKit's parser, so the row silently became methane.
+TEST(BadData, CsvWithNoUsableRowsAndTrailingBytesAreErrors) {
   TempDir dir;
   dir.write("esol.csv", "smiles,logp\n");
-  EXPECT_NE(error_of([&] { build(dir, "esol", true); }).find("esol.csv"), std::string::npos)
-      << "a header without rows must not build an empty task";
+  for (bool skip_invalid : {false, true})
+    EXPECT_EQ(error_of([&] { build(dir, "esol", skip_invalid); }), "esol.csv: no data rows (only the header line)");
   dir.write("esol.csv", "smiles,logp\nC1CC,1\nXyz,2\n");
   const std::string all_invalid = error_of([&] { build(dir, "esol", true); });
-  EXPECT_NE(all_invalid.find("esol.csv"), std::string::npos)
+  EXPECT_EQ(all_invalid.rfind("esol.csv: no usable rows: all 2 rows have invalid SMILES (esol.csv line 2: SMILES 'C1CC' "
+                              "does not parse: ", 0), 0u)
       << "every row skipped must not build an empty task: " << all_invalid;
-  dir.write("esol.csv", "smiles,logp\nCCO,1\nC\xff\xfe,2\n");
-  EXPECT_EQ(build(dir, "esol", true).invalid.size(), 1u) << "'C\\xff\\xfe' must not be read as methane";
+  EXPECT_NE(all_invalid.find("; esol.csv line 3: SMILES 'Xyz' does not parse: "), std::string::npos) << all_invalid;
+  // Without --skip-invalid the invalid rows are the error, as before.
+  EXPECT_EQ(error_of([&] { build(dir, "esol", false); }).rfind("esol.csv: 2 rows with invalid SMILES (", 0), 0u);
+  dir.write("esol.csv", "smiles,logp\nCCO,1\nC\xff\xfe,2\nCCN,3\n");
+  datasets::TaskBuild b = build(dir, "esol", true);
+  ASSERT_EQ(b.invalid.size(), 1u) << "'C\\xff\\xfe' must not be read as methane";
+  EXPECT_EQ(b.invalid[0], "esol.csv line 3: SMILES 'C\\xFF\\xFE' does not parse: non-ASCII byte \\xFF at position 2 (SMILES is ASCII)");
+  EXPECT_EQ(b.train.size() + b.valid.size() + b.test.size(), 2u);
+  // A SMILES followed by a name ("CCO ethanol", RDKit's SMILES-name form) is refused the same way.
+  dir.write("esol.csv", "smiles,logp\nCCO ethanol,1\nCCN,3\n");
+  b = build(dir, "esol", true);
+  ASSERT_EQ(b.invalid.size(), 1u);
+  EXPECT_EQ(b.invalid[0].rfind("esol.csv line 2: SMILES 'CCO ethanol' does not parse: a space at position 4 (", 0), 0u) << b.invalid[0];
 }
 
 TEST(BadData, TaskFileErrorsNameFileAndLine) {
@@ -146,9 +162,48 @@ TEST(BadData, TaskFileErrorsNameFileAndLine) {
   EXPECT_NE(load("\n  \n\r\n").find("train.jsonl: no examples"), std::string::npos);
   EXPECT_NE(error_of([&] { rl::load_examples((dir.path / "absent.jsonl").string()); }).find("absent.jsonl: cannot open"),
             std::string::npos);
+  // Unknown tasks and SMILES that do not parse fail here, not later in training (a fixed finding).
+  EXPECT_EQ(load(good + "\n{\"task\": \"chess\"}\n").rfind("train.jsonl line 2: task: unknown task 'chess' (known: bace, bbbp, ", 0), 0u)
+      << load(good + "\n{\"task\": \"chess\"}\n");
+  EXPECT_NE(load("{\"task\": \"chess\"}\n").find(", esol, "), std::string::npos);
+  EXPECT_NE(load("{\"task\": \"chess\"}\n").find("`retort score --help`"), std::string::npos);
+  const std::string ring = load(good + "\n" + R"({"task": "esol", "smiles": "C1CC", "answer": 1})" + "\n");
+  EXPECT_EQ(ring.rfind("train.jsonl line 2: smiles: SMILES 'C1CC' does not parse: ", 0), 0u) << ring;
+  EXPECT_NE(ring.find("unclosed ring"), std::string::npos) << ring;  // RDKit's reason
+  EXPECT_EQ(load(good + "\n" + R"({"task": "esol", "smiles": "CCO ethanol"})" + "\n"),
+            "train.jsonl line 2: smiles: SMILES 'CCO ethanol' does not parse: a space at position 4 (RDKit reads the "
+            "SMILES only up to whitespace; give the SMILES alone, without a name)");
+  EXPECT_EQ(load(good + "\n" + R"({"task": "esol", "smiles": "C\u0001"})" + "\n"),
+            "train.jsonl line 2: smiles: SMILES 'C\\x01' does not parse: control byte \\x01 at position 2");
+  // A line nested past the bound is an error, not a stack overflow when the example is copied.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(load(good + "\n{\"task\": \"esol\", \"answer\": " + deep + "}\n"),
+            "train.jsonl line 2: not valid JSON: nested deeper than 128 levels");
   // Blank and CRLF lines are fine; every other line is an example, in order.
   const std::string path = dir.write("ok.jsonl", good + "\r\n\r\n" + good + "\n");
   EXPECT_EQ(rl::load_examples(path).size(), 2u);
+}
+
+// The trainer reads its task files as rl::load_examples does, except that any task is accepted when a
+// reward function replaces the verifiers (tests/rl use made-up tasks that way): without one, an unknown
+// task stops run() before anything starts, naming the file and line.
+TEST(BadData, TrainerStopsAtAnUnknownTaskUnlessARewardFunctionScoresIt) {
+  rl::test::ScratchDir dir("bad_data_trainer_tasks");
+  const nlohmann::json good = {{"id", "a"}, {"task", "esol"}, {"prompt", "p"}, {"smiles", "CCO"}, {"answer", -0.77}};
+  const nlohmann::json chess = {{"id", "b"}, {"task", "chess"}, {"prompt", "p"}, {"answer", 1}};
+  auto train = rl::test::write_examples(dir.path / "train.jsonl", {good, chess});
+  auto config = rl::test::small_config(dir.path / "run", train, 1);
+  rl::Trainer trainer(rl::test::parse_config(config), config);
+  const std::string message = error_of([&] { trainer.run(); });
+  EXPECT_EQ(message.rfind("train.jsonl line 2: task: unknown task 'chess' (known: bace, ", 0), 0u) << message;
+  EXPECT_FALSE(fs::exists(dir.path / "run")) << "nothing started";
+  // An invalid SMILES is an error at construction, reward function or not.
+  nlohmann::json ring = good;
+  ring["smiles"] = "C1CC";
+  train = rl::test::write_examples(dir.path / "train.jsonl", {good, good, ring});
+  config = rl::test::small_config(dir.path / "run", train, 1);
+  const std::string ring_message = error_of([&] { rl::Trainer t(rl::test::parse_config(config), config); });
+  EXPECT_EQ(ring_message.rfind("train.jsonl line 3: smiles: SMILES 'C1CC' does not parse: ", 0), 0u) << ring_message;
 }
 
 TEST(BadData, ScoreLinesAreNeverDroppedEvenWhenHostile) {
@@ -183,16 +238,33 @@ TEST(BadData, ScoreLinesAreNeverDroppedEvenWhenHostile) {
   EXPECT_TRUE(nlohmann::json::parse(out[6]).contains("error"));
 }
 
-// FINDING (not fixed here; reported): a `retort score` line nested 100000 deep kills the process
-// (stack overflow inside the JSON handling of LineScorer::score_line), where the contract is an
-// error object on that line. Enable when score_line bounds the nesting depth before parsing.
-TEST(BadData, DISABLED_DeeplyNestedScoreLineIsAnErrorNotACrash) {
+// A fixed finding: a `retort score` line nested 100000 deep killed the process (stack overflow when
+// nlohmann copied or dumped the parsed value); score_line now bounds the nesting before parsing.
+TEST(BadData, DeeplyNestedScoreLineIsAnErrorNotACrash) {
   VerifierRegistry registry;
   chem::register_verifiers(registry);
+  med::register_verifiers(registry);
   LineScorer scorer(registry, RewardSpec::defaults());
   std::string deep_array(100000, '[');
   deep_array += std::string(100000, ']');
-  auto out = scorer.score_lines({deep_array, R"({"task": "mcq", "reference": )" + deep_array + "}"}, 1);
-  EXPECT_TRUE(nlohmann::json::parse(out[0]).contains("error"));
-  EXPECT_TRUE(nlohmann::json::parse(out[1]).contains("error"));
+  const std::string deep_object = R"({"task": "mcq", "reference": )" + deep_array + "}";
+  // 128 levels pass the bound (and are scored: mcq without options is the verifier's error); 129 do not.
+  const std::string at_bound = R"({"task": "mcq", "reference": )" + std::string(127, '[') + std::string(127, ']') +
+                               R"(, "completion": "<answer>A</answer>"})";
+  const std::string past_bound = R"({"task": "mcq", "reference": )" + std::string(128, '[') + std::string(128, ']') +
+                                 R"(, "completion": "<answer>A</answer>"})";
+  // Brackets inside strings do not count.
+  const std::string in_string = R"({"task": "mcq", "reference": "A", "completion": ")" + std::string(1000, '[') +
+                                R"(<answer>A</answer>", "options": {"A": "x", "B": "y"}})";
+  auto out = scorer.score_lines({deep_array, deep_object, at_bound, past_bound, in_string}, 2);
+  ASSERT_EQ(out.size(), 5u);
+  for (size_t i : {0, 1, 3})
+    EXPECT_EQ(nlohmann::json::parse(out[i])["error"], "line " + std::to_string(i + 1) + ": not valid JSON: nested deeper than 128 levels")
+        << i;
+  auto third = nlohmann::json::parse(out[2]);
+  ASSERT_TRUE(third.contains("error"));
+  EXPECT_EQ(third["error"].get<std::string>().find("nested deeper"), std::string::npos) << third["error"];
+  auto fifth = nlohmann::json::parse(out[4]);
+  EXPECT_FALSE(fifth.contains("error")) << out[4];
+  EXPECT_EQ(fifth["correct"], true) << out[4];
 }

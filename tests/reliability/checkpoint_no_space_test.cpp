@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 
@@ -184,4 +186,34 @@ TEST(CheckpointNoSpace, RealTinyTmpfsKeepsThePreviousCheckpoint) {
   struct statvfs after {};
   ::statvfs(mount_point.c_str(), &after);
   EXPECT_EQ(after.f_bfree, before.f_bfree);
+}
+
+// The JSON files of a checkpoint (config.json first) failing to write: the error names the file and the
+// system's reason (it used to say only "write failed"), and no staging directory is left. The failure
+// comes from a file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored: write(2) fails with EFBIG), which needs
+// no privileges; it is lifted again before anything else runs.
+TEST(CheckpointNoSpace, JsonWriteFailureSaysWhichFileAndWhy) {
+  TempDir tmp;
+  model::Policy policy = small_policy(1);
+  struct rlimit before {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+  auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit tiny = before;
+  tiny.rlim_cur = 16;  // config.json is several hundred bytes
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tiny), 0);
+  std::string message = "(no error)";
+  try {
+    model::save_policy(policy, (tmp.path / "hf").string());
+  } catch (const IoError& e) {
+    message = e.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &before);
+  std::signal(SIGXFSZ, previous_handler);
+  EXPECT_NE(message.find("config.json: write failed: "), std::string::npos) << message;
+  EXPECT_NE(message.find(std::strerror(EFBIG)), std::string::npos) << message;
+  EXPECT_FALSE(fs::exists(tmp.path / "hf"));
+  EXPECT_EQ(leftovers(tmp.path), std::vector<std::string>{}) << "no staging directory left";
+  // With the limit lifted the same save works.
+  model::save_policy(policy, (tmp.path / "hf").string());
+  EXPECT_TRUE(fs::exists(tmp.path / "hf" / "config.json"));
 }
