@@ -15,6 +15,7 @@
 #include <openbabel/obconversion.h>
 #include <openbabel/oberror.h>
 
+#include <memory>
 #include <mutex>
 
 #include "chem/guard.h"
@@ -77,6 +78,36 @@ std::string unreadable_byte(const std::string& smiles, size_t first_position) {
   return "";
 }
 
+// Why MOL cannot be used although RDKit parsed it, or "": its canonical SMILES must parse again, and
+// canonicalising that must settle. RDKit's sanitiser is lenient with aromatic input: "Co1o=C1" parses,
+// but its canonical form "CO1C=O1" has a trivalent oxygen and does not (found by fuzzing; Python RDKit
+// 2022.09 the same). Everything downstream (oracle cache, AL pool, verifiers, datasets) re-reads the
+// canonical form, so such a molecule is rejected at the door. Following the canonical form to its
+// fixed point means the canonical SMILES of any accepted molecule is itself accepted.
+std::string canonical_round_trip_failure(const RDKit::ROMol& mol) {
+  std::string current = RDKit::MolToSmiles(mol);
+  for (int round = 0; round < 3; ++round) {
+    std::unique_ptr<RDKit::ROMol> again;
+    std::string reason;
+    clear_rdkit_log();
+    try {
+      again.reset(RDKit::SmilesToMol(current));
+    } catch (const std::exception& e) {
+      reason = e.what();
+    }
+    if (!again) {
+      if (reason.empty()) reason = take_rdkit_log();
+      clear_rdkit_log();
+      return "RDKit accepts it, but its canonical form " + shown_smiles(current) + " does not parse (" +
+             (reason.empty() ? "syntax error" : reason) + "): an inconsistent structure";
+    }
+    std::string next = RDKit::MolToSmiles(*again);
+    if (next == current) return "";
+    current = std::move(next);
+  }
+  return "its canonical SMILES does not settle (RDKit writes another one every round)";
+}
+
 }  // namespace
 
 std::optional<Molecule> Molecule::try_from_smiles(const std::string& smiles_in, std::string* error) {
@@ -109,7 +140,14 @@ std::optional<Molecule> Molecule::try_from_smiles(const std::string& smiles_in, 
     return fail(reason.empty() ? "syntax error" : reason);
   }
   clear_rdkit_log();  // warnings of a successful parse are not reported
-  return Molecule(std::shared_ptr<RDKit::ROMol>(raw));
+  std::shared_ptr<RDKit::ROMol> mol(raw);
+  try {
+    if (std::string why = canonical_round_trip_failure(*mol); !why.empty()) return fail(why);
+  } catch (const std::exception& e) {
+    clear_rdkit_log();
+    return fail(std::string("RDKit error writing its canonical SMILES: ") + e.what());
+  }
+  return Molecule(std::move(mol));
 }
 
 Molecule Molecule::from_smiles(const std::string& smiles) {

@@ -98,6 +98,21 @@ TEST(Molecule, ValenceAndKekulisationErrorsCarryReason) {
   }
 }
 
+// RDKit parses these but cannot read back its own canonical SMILES of them (found by fuzzing; Python
+// RDKit 2022.09 the same: Chem.MolFromSmiles(Chem.MolToSmiles(Chem.MolFromSmiles(s))) is None, the
+// canonical forms below are what it writes). Rejected, with the canonical form and RDKit's reason.
+TEST(Molecule, InputWhoseCanonicalFormDoesNotParseIsRejected) {
+  const std::pair<const char*, const char*> cases[] = {{"Co1o=C1", "CO1C=O1"}, {"C1=CC=b1C1=C=b1", "B1=C=C1B1=CC=C1"}};
+  for (const auto& [smiles, canonical] : cases) {
+    std::string err;
+    EXPECT_FALSE(Molecule::try_from_smiles(smiles, &err)) << smiles;
+    EXPECT_NE(err.find(std::string("its canonical form '") + canonical + "' does not parse (Explicit valence"),
+              std::string::npos)
+        << err;
+  }
+  EXPECT_TRUE(Molecule::try_from_smiles("c1ccoc1"));  // furan: aromatic oxygen that round-trips
+}
+
 TEST(Molecule, GarbageNeverCrashes) {
   for (const char* s : {"<think>", "C" "\x01" "C", "[[[[", "))))", "C1=CC=CC=C1C1=", "[Xx]", "[C@@@@H]", "ñ",
                         "C.C.C.", "1234", "=C", "CC[", "[13C@H](F)(Cl)Br", "\xff\xfe"}) {
