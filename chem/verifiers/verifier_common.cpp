@@ -49,7 +49,7 @@ std::optional<Molecule> example_molecule(const Example& example) {
   if (!example.smiles || example.smiles->empty()) return std::nullopt;
   std::string error;
   auto mol = Molecule::try_from_smiles(*example.smiles, &error);
-  if (!mol) throw std::invalid_argument("smiles: '" + *example.smiles + "' does not parse: " + error);
+  if (!mol) throw std::invalid_argument("smiles: " + error);  // error: "SMILES '...' does not parse: <reason>"
   return mol;
 }
 

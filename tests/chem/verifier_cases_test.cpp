@@ -73,7 +73,7 @@ TEST(VerifierCases, BadReferencesAndUnknownTasksBecomeErrorLines) {
       "line 1: reference: SMILES 'C1CC' does not parse",
       "line 2: reference: need a number or {\"value\", \"tolerance\"|\"rel_tolerance\"}",
       "line 3: reference.groups: ",
-      "line 4: smiles: 'C1CC' does not parse",
+      "line 4: smiles: SMILES 'C1CC' does not parse",
       "line 5: reference: need one option letter A-J",
       "line 6: task: unknown task 'chess'"};
   for (size_t i = 0; i < out.size(); ++i) {
