@@ -3,10 +3,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/stage_table.h"
 #include "core/config.h"
+#include "core/config_key_log.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "dist/dist_context.h"
@@ -15,6 +18,8 @@
 
 namespace retort::cli {
 namespace {
+
+using retort::ConfigKeyRead;
 
 int run(const std::vector<std::string>& argv) {
   Args args(argv);
@@ -47,6 +52,56 @@ int run(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// Sections read through rl/train_config.cpp's feature switch: absent = off, true/false, or an object
+// of settings that is on unless it says "enabled": false. The listing turns them on to read their keys.
+const std::set<std::string> kFeatureSections = {"rl.hard_sample_mining", "rl.hints"};
+
+std::string number_text(double v, bool integer) {
+  return integer ? std::to_string(static_cast<long long>(v)) : nlohmann::json(v).dump();
+}
+
+std::string describe(const ConfigKeyRead& r) {
+  const std::string section = r.key.substr(0, r.key.rfind('.'));
+  if (kFeatureSections.count(section) && r.key.ends_with(".enabled"))
+    return "boolean; " + section + " absent = off, true/false, or an object of the settings below (on unless \"enabled\": false)";
+  std::string d = r.type;
+  if (!r.allowed.empty()) {
+    d = "one of";
+    for (const auto& a : r.allowed) d += (&a == &r.allowed.front() ? " " : " | ") + (a.empty() ? std::string("\"\"") : a);
+  }
+  const bool integer = r.type == "integer";
+  if (r.min && r.max) d += " in [" + number_text(*r.min, integer) + ", " + number_text(*r.max, integer) + "]";
+  else if (r.min) d += " >= " + number_text(*r.min, integer);
+  else if (r.max) d += " <= " + number_text(*r.max, integer);
+  if (r.required) return d + ", required";
+  return d + " (default " + r.fallback.dump() + ")";
+}
+
+// The keys TrainConfig::from reads for a minimal config with every feature section on.
+std::vector<ConfigKeyRead> train_config_keys() {
+  nlohmann::json sample = {{"name", "NAME"}, {"data", {{"train", "TRAIN.jsonl"}}}, {"sft", {{"steps", 1}}}, {"rl", nlohmann::json::object()}};
+  for (const auto& section : kFeatureSections) sample["rl"][section.substr(3)] = nlohmann::json::object();
+  Config config = Config::from_json(sample, "listing");
+  ConfigKeyLog log;
+  (void)rl::TrainConfig::from(config);
+  return log.reads();
+}
+
+// One line per key: name, then type, bounds and default.
+std::string train_config_keys_help() {
+  std::vector<ConfigKeyRead> keys;
+  try {
+    keys = train_config_keys();
+  } catch (const std::exception& e) {
+    return std::string("  (the key list is unavailable: ") + e.what() + ")\n";
+  }
+  size_t width = 0;
+  for (const auto& k : keys) width = std::max(width, k.key.size());
+  std::string out;
+  for (const auto& k : keys) out += "  " + k.key + std::string(width + 2 - k.key.size(), ' ') + describe(k) + "\n";
+  return out;
+}
+
 }  // namespace
 
 Command train_command() {
@@ -64,13 +119,11 @@ Command train_command() {
           "retort train CONFIG.json) runs N ranks (Gloo on CPU, NCCL with model.device cuda); each takes its share\n"
           "of every batch's prompts, gradients are all-reduced, rank 0 writes the run directory (docs/distributed.md).\n"
           "\n"
-          "Config keys (defaults in src/rl/train_config.cpp): name, run_dir, seed, threads,\n"
-          "model.{init,tiny,vision,dtype,device}, data.{train,eval,eval_limit,images,balance_labels,system_prompt},\n"
-          "sft.{steps,batch_size,trace_length,lr,warmup_steps,schedule,...},\n"
-          "rl.{steps,prompts_per_step,group_size,epochs,micro_batch_size,advantage,loss,aggregation,\n"
-          "scaling,kl_coef,kl_estimator,entropy_coef,old_logprobs,dynamic_sampling,overlong_buffer,\n"
-          "max_new_tokens,temperature,top_p,top_k,min_p,lr,...}, eval.{max_new_tokens,batch_size,\n"
-          "at_stage_ends}, reward (core/reward_spec.h), checkpoint.{every,keep}, log.samples_per_step.\n",
+          "Config keys: every key the loader (src/rl/train_config.cpp) reads, listed from its own reads, with type,\n"
+          "bounds and default; any other key is an error. model.tiny: tiny-architecture overrides (hidden_size,\n"
+          "num_hidden_layers, ...); reward: a RewardSpec (src/core/reward_spec.h); eval.max_new_tokens defaults to\n"
+          "rl.max_new_tokens; effects of the rl keys: src/rl/README.md.\n" +
+              train_config_keys_help(),
           run};
 }
 

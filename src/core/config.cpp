@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/config_key_log.h"
 #include "core/errors.h"
 
 namespace retort {
@@ -87,6 +88,10 @@ void Config::fail(const std::string& key, const std::string& problem) const {
 
 int64_t Config::get_int(const std::string& key, std::optional<int64_t> fallback,
                         std::optional<int64_t> min, std::optional<int64_t> max) const {
+  if (ConfigKeyLog::active())
+    ConfigKeyLog::note({key, "integer", fallback ? json(*fallback) : json(), !fallback,
+                        min ? std::optional<double>(static_cast<double>(*min)) : std::nullopt,
+                        max ? std::optional<double>(static_cast<double>(*max)) : std::nullopt, {}});
   const json* v = find(key);
   int64_t x;
   if (!v) {
@@ -109,6 +114,7 @@ int64_t Config::get_int(const std::string& key, std::optional<int64_t> fallback,
 
 double Config::get_double(const std::string& key, std::optional<double> fallback,
                           std::optional<double> min, std::optional<double> max) const {
+  if (ConfigKeyLog::active()) ConfigKeyLog::note({key, "number", fallback ? json(*fallback) : json(), !fallback, min, max, {}});
   const json* v = find(key);
   double x;
   if (!v) {
@@ -126,6 +132,7 @@ double Config::get_double(const std::string& key, std::optional<double> fallback
 }
 
 bool Config::get_bool(const std::string& key, std::optional<bool> fallback) const {
+  if (ConfigKeyLog::active()) ConfigKeyLog::note({key, "boolean", fallback ? json(*fallback) : json(), !fallback, std::nullopt, std::nullopt, {}});
   const json* v = find(key);
   if (!v) {
     if (!fallback) fail(key, "required boolean is missing");
@@ -137,6 +144,7 @@ bool Config::get_bool(const std::string& key, std::optional<bool> fallback) cons
 
 std::string Config::get_string(const std::string& key, std::optional<std::string> fallback,
                                const std::vector<std::string>& allowed) const {
+  if (ConfigKeyLog::active()) ConfigKeyLog::note({key, "string", fallback ? json(*fallback) : json(), !fallback, std::nullopt, std::nullopt, allowed});
   const json* v = find(key);
   std::string s;
   if (!v) {
@@ -160,6 +168,7 @@ std::string Config::get_string(const std::string& key, std::optional<std::string
 }
 
 json Config::get_json(const std::string& key, std::optional<json> fallback) const {
+  if (ConfigKeyLog::active()) ConfigKeyLog::note({key, "json", fallback ? *fallback : json(), !fallback, std::nullopt, std::nullopt, {}});
   const json* v = find(key);
   if (!v) {
     if (!fallback) fail(key, "required value is missing");

@@ -1,20 +1,30 @@
-// Toy task through the real Trainer: "reply with the digit the prompt spells out" ("seven" -> "7").
-// A small seeded tiny policy first learns the answer format on uniformly random digits (SFT, so its
-// sampled reward starts at chance, 0.1), then RL must lift the mean sampled reward above 0.9 within a
-// bounded number of CPU steps — one test each for grpo, dapo (with dynamic sampling and refill), dispo
-// and gspo. The reward is a test-only function: 1 when the completion is exactly the right digit.
+// Toy task through the real Trainer: "reply with the digit the prompt spells out" ("two two ..." -> "2"),
+// four digits (zero..three, chance 0.25). A seeded tiny policy first learns the answer format on
+// uniformly random digits (SFT, so its sampled reward starts at chance), then RL must lift the mean
+// sampled reward above 0.9 (the last three steps) and greedy accuracy to all four prompts within 60 RL
+// steps (~30 s on the loaded 2-core box) — one test each for grpo (ppo_clip), dapo (with dynamic sampling
+// and refill), dispo and gspo. The reward is a test-only function: 1 when the completion is exactly the
+// right digit. Setup: 1 layer, hidden 32, UNTIED embeddings, the word 6 times, system prompt "D",
+// G = 16, 2 epochs, AdamW lr 4e-3 cosine; grpo adds entropy_coef 0.01.
 //
-// STATUS: DISABLED — not yet passing. Measured (grpo, lr 1e-3, 2 epochs, G = 16, 150 RL steps): the
-// sampled reward goes from 0.06 (chance) to 0.50 (last three steps), greedy accuracy 0.10 -> 0.50;
-// lr 3e-3 does not learn in 80 steps, lr 1e-2 collapses the format after one step. The trainer
-// learns, but slower than the ~60 s budget allows at these settings; next: more steps or an easier
-// prompt form, then re-enable.
+// Why untied: with tied input/output embeddings, the format SFT (a random digit per visit) pushes every
+// never-targeted token's output logit down, and AdamW's per-coordinate normalisation turns those tiny
+// gradients into full-lr steps in one shared direction — after 30 steps the prompt words' INPUT
+// embeddings are nearly identical and the policy can no longer tell the prompts apart. Measured: tied,
+// 30 random-target SFT steps then 40 correct-target SFT steps leave greedy accuracy at 0.25 (chance);
+// untied, the same schedule reaches 1.00. Tied, hidden 32: RL stayed at chance for 40 steps at lr 3e-3
+// and 1e-2; tied, hidden 64: slow and seed-dependent (0.25 to 0.75 in 40 steps).
+// Seed sensitivity (seed 4 instead of 3): dapo 34 and gspo 56 steps to cross 0.9; ppo_clip and dispo
+// collapse one prompt onto a wrong digit (0.75, all-zero groups carry no signal) within 60 steps.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,65 +62,104 @@ std::vector<nlohmann::json> read_metrics(const std::string& path) {
   return out;
 }
 
+// The toy setup. Defaults are the tests' settings; RETORT_TOY_* env vars override them for tuning runs
+// of DISABLED_Experiment only.
+struct ToyOptions {
+  int digits = 4;            // prompts "zero" .. kWords[digits-1]; chance = 1/digits
+  int64_t sft_steps = 30;
+  double sft_lr = 0.01;
+  int64_t rl_steps = 60;
+  nlohmann::json rl;         // rl.* keys on top of the defaults below
+  nlohmann::json tiny = {{"hidden_size", 32}, {"intermediate_size", 64}, {"num_hidden_layers", 1},
+                         {"num_attention_heads", 2}, {"num_key_value_heads", 1}, {"head_dim", 16},
+                         {"tie_word_embeddings", false}};
+  uint64_t seed = 3;
+  int repeat = 6;            // the word this many times in the prompt ("two two two")
+  std::string system_prompt = "D";
+  // Tuning controls (DISABLED_Experiment only):
+  int64_t correct_sft_after = -1;  // >= 0: SFT targets become the right digit after this many rows
+  bool constant_target = false;    // reward "0" whatever the prompt (needs no prompt conditioning)
+  bool keep_dir = false;           // keep the run directory (metrics, samples, eval files)
+  int64_t eval_batch_size = 0;     // 0 = all prompts in one batch
+};
+
 struct ToyRun {
   std::vector<nlohmann::json> rl_metrics;  // one per RL step
   nlohmann::json stages;
+  double seconds = 0;
 };
 
-// The toy run with LOSS / ADVANTAGE and EXTRA rl keys; SFT_STEPS of format learning, RL_STEPS of RL.
-ToyRun run_toy(const std::string& name, nlohmann::json rl_overrides, int64_t sft_steps, int64_t rl_steps) {
+ToyRun run_toy(const std::string& name, const ToyOptions& o) {
   fs::path dir = fs::temp_directory_path() / ("retort_toy_" + name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   {
     std::ofstream data(dir / "train.jsonl");
-    for (int d = 0; d < 10; ++d)
-      data << nlohmann::json{{"id", "d" + std::to_string(d)}, {"task", "toy_digit"}, {"prompt", kWords[d]}, {"answer", d}}.dump()
-           << "\n";
+    for (int d = 0; d < o.digits; ++d) {
+      std::string prompt = kWords[d];
+      for (int r = 1; r < o.repeat; ++r) prompt += " " + kWords[d];
+      data << nlohmann::json{{"id", "d" + std::to_string(d)}, {"task", "toy_digit"}, {"prompt", prompt}, {"answer", d}}.dump() << "\n";
+    }
   }
-  nlohmann::json rl = {{"steps", rl_steps}, {"prompts_per_step", 10}, {"group_size", 16}, {"micro_batch_size", 160},
-                       {"epochs", 2}, {"advantage", "grpo"}, {"max_new_tokens", 3}, {"lr", 0.001},
-                       {"schedule", "constant"}, {"temperature", 1.0}};
-  for (auto it = rl_overrides.begin(); it != rl_overrides.end(); ++it) rl[it.key()] = it.value();
+  nlohmann::json rl = {{"steps", o.rl_steps}, {"prompts_per_step", o.digits}, {"group_size", 16},
+                       {"micro_batch_size", 16 * o.digits}, {"epochs", 2}, {"advantage", "grpo"},
+                       {"max_new_tokens", 3}, {"lr", 0.004}, {"schedule", "cosine"}, {"temperature", 1.0}};
+  for (auto it = o.rl.begin(); it != o.rl.end(); ++it) rl[it.key()] = it.value();
   nlohmann::json config = {
       {"name", "toy_" + name},
       {"run_dir", dir.string()},
-      {"seed", 3},
+      {"seed", o.seed},
       {"threads", 1},
-      {"model", {{"init", "tiny"}, {"vision", false},
-                 {"tiny", {{"hidden_size", 64}, {"intermediate_size", 128}, {"num_hidden_layers", 2},
-                           {"num_attention_heads", 4}, {"num_key_value_heads", 2}, {"head_dim", 16}}}}},
+      {"model", {{"init", "tiny"}, {"vision", false}, {"tiny", o.tiny}}},
       {"data", {{"train", (dir / "train.jsonl").string()}, {"eval", (dir / "train.jsonl").string()},
-                {"images", false}, {"system_prompt", "Reply with the digit."}}},
-      {"sft", {{"steps", sft_steps}, {"batch_size", 20}, {"lr", 0.003}, {"schedule", "constant"}}},
+                {"images", false}, {"system_prompt", o.system_prompt}}},
+      {"sft", {{"steps", o.sft_steps}, {"batch_size", 4 * o.digits}, {"lr", o.sft_lr}, {"schedule", "constant"}}},
       {"rl", rl},
-      {"eval", {{"max_new_tokens", 3}, {"batch_size", 10}}},
-      {"log", {{"samples_per_step", 0}}}};
+      {"eval", {{"max_new_tokens", 3}, {"batch_size", o.eval_batch_size > 0 ? o.eval_batch_size : o.digits}}},
+      {"log", {{"samples_per_step", o.keep_dir ? 16 * o.digits : 0}}}};
+  auto start = std::chrono::steady_clock::now();
   retort::Config parsed = retort::Config::from_json(config, name);
   auto train = retort::rl::TrainConfig::from(parsed);
   parsed.check_all_used();
   retort::rl::Trainer trainer(train, config);
-  trainer.set_reward_function(digit_reward);
-  // Format only: a uniformly random digit, whatever the prompt says (chance = 0.1 after SFT).
-  trainer.set_sft_target_function([](const Example&, std::mt19937_64& rng) { return std::to_string(rng() % 10); });
+  if (o.constant_target) {
+    trainer.set_reward_function([](const Example& e, const std::string& c) {
+      Example zero = e;
+      zero.answer = 0;
+      return digit_reward(zero, c);
+    });
+  } else {
+    trainer.set_reward_function(digit_reward);
+  }
+  // Format only: a uniformly random digit, whatever the prompt says (chance = 1/digits after SFT).
+  const int digits = o.digits;
+  auto rows = std::make_shared<int64_t>(0);
+  const int64_t correct_after = o.correct_sft_after;
+  trainer.set_sft_target_function([digits, correct_after, rows](const Example& e, std::mt19937_64& rng) {
+    uint64_t random = rng() % static_cast<uint64_t>(digits);
+    const bool correct = correct_after >= 0 && (*rows)++ >= correct_after;
+    return std::to_string(correct ? e.answer.get<int>() : static_cast<int>(random));
+  });
   ToyRun run;
   run.stages = trainer.run();
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (auto& m : read_metrics((dir / "metrics.jsonl").string()))
-    if (m["step"].get<int64_t>() > sft_steps) run.rl_metrics.push_back(m);
-  fs::remove_all(dir);
+    if (m["step"].get<int64_t>() > o.sft_steps) run.rl_metrics.push_back(m);
+  if (!o.keep_dir) fs::remove_all(dir);
   return run;
 }
 
-// Chance before RL, > 0.9 mean sampled reward at the end (the last three steps), and the first step
-// that crossed 0.9 within RL_STEPS; greedy accuracy on all ten prompts afterwards.
-void expect_learns(const ToyRun& run, int64_t rl_steps, const std::string& label) {
-  ASSERT_EQ(static_cast<int64_t>(run.rl_metrics.size()), rl_steps);
+// Chance before RL (the first step's sampled reward, and greedy accuracy after SFT, which can only be
+// one digit for all prompts or a lucky mapping), > 0.9 mean sampled reward at the end (the last three
+// steps), the first step that crossed 0.9, and greedy accuracy on every prompt afterwards.
+void expect_learns(const ToyRun& run, const ToyOptions& o, const std::string& label) {
+  ASSERT_EQ(static_cast<int64_t>(run.rl_metrics.size()), o.rl_steps);
+  const double chance = 1.0 / o.digits;
   double first = run.rl_metrics.front()["reward/mean"].get<double>();
-  EXPECT_LT(first, 0.3) << label << ": the first RL step should be near chance (0.1)";
   double last3 = 0;
-  for (int64_t i = rl_steps - 3; i < rl_steps; ++i) last3 += run.rl_metrics[i]["reward/mean"].get<double>() / 3;
+  for (int64_t i = o.rl_steps - 3; i < o.rl_steps; ++i) last3 += run.rl_metrics[i]["reward/mean"].get<double>() / 3;
   int64_t crossed = -1;
-  for (int64_t i = 0; i < rl_steps && crossed < 0; ++i)
+  for (int64_t i = 0; i < o.rl_steps && crossed < 0; ++i)
     if (run.rl_metrics[i]["reward/mean"].get<double>() > 0.9) crossed = i + 1;
   std::string curve;
   for (const auto& m : run.rl_metrics) {
@@ -120,38 +169,64 @@ void expect_learns(const ToyRun& run, int64_t rl_steps, const std::string& label
     curve += buf;
   }
   std::printf("[toy %s] reward/grad_norm/clip_ratio per RL step:%s\n", label.c_str(), curve.c_str());
-  std::printf("[toy %s] reward first RL step %.3f, crossed 0.9 at RL step %lld, last three %.3f, greedy accuracy "
-              "sft %.2f -> rl %.2f\n",
-              label.c_str(), first, static_cast<long long>(crossed), last3,
-              run.stages["sft"]["accuracy"].get<double>(), run.stages["rl"]["accuracy"].get<double>());
+  std::printf("[toy %s] chance %.3f; reward first RL step %.3f, crossed 0.9 at RL step %lld of %lld, last three %.3f; "
+              "greedy accuracy sft %.2f -> rl %.2f; %.1f s\n",
+              label.c_str(), chance, first, static_cast<long long>(crossed), static_cast<long long>(o.rl_steps), last3,
+              run.stages["sft"]["accuracy"].get<double>(), run.stages["rl"]["accuracy"].get<double>(), run.seconds);
+  EXPECT_NEAR(first, chance, 0.15) << label << ": the first RL step should be near chance";
   EXPECT_GT(last3, 0.9) << label;
   EXPECT_GT(crossed, 0) << label;
-  EXPECT_GE(run.stages["rl"]["accuracy"].get<double>(), 0.9) << label;
+  EXPECT_GE(run.stages["rl"]["accuracy"].get<double>(), 0.99) << label << ": greedy answers after RL";
 }
 
-constexpr int64_t kSftSteps = 40;
-constexpr int64_t kRlSteps = 150;
+ToyOptions toy_options(nlohmann::json rl) {
+  ToyOptions o;
+  o.rl = std::move(rl);
+  return o;
+}
 
 }  // namespace
 
-TEST(ToyTask, DISABLED_GrpoLearnsTheDigit) {
-  auto run = run_toy("grpo", {{"loss", "ppo_clip"}}, kSftSteps, kRlSteps);
-  expect_learns(run, kRlSteps, "grpo");
+TEST(ToyTask, GrpoLearnsTheDigit) {
+  auto o = toy_options({{"loss", "ppo_clip"}, {"entropy_coef", 0.01}});
+  expect_learns(run_toy("grpo", o), o, "grpo");
 }
 
-TEST(ToyTask, DISABLED_DapoLearnsTheDigit) {
-  auto run = run_toy("dapo", {{"loss", "dapo"}, {"dynamic_sampling", true}, {"max_refill_rounds", 3}}, kSftSteps, kRlSteps);
-  expect_learns(run, kRlSteps, "dapo");
-  for (const auto& m : run.rl_metrics) EXPECT_LE(m["rl/groups_kept"].get<double>(), 10.0);
+TEST(ToyTask, DapoLearnsTheDigit) {
+  auto o = toy_options({{"loss", "dapo"}, {"dynamic_sampling", true}, {"max_refill_rounds", 3}});
+  auto run = run_toy("dapo", o);
+  expect_learns(run, o, "dapo");
+  for (const auto& m : run.rl_metrics) EXPECT_LE(m["rl/groups_kept"].get<double>(), o.digits);
 }
 
-TEST(ToyTask, DISABLED_DispoLearnsTheDigit) {
-  auto run = run_toy("dispo", {{"loss", "dispo"}}, kSftSteps, kRlSteps);
-  expect_learns(run, kRlSteps, "dispo");
+TEST(ToyTask, DispoLearnsTheDigit) {
+  auto o = toy_options({{"loss", "dispo"}});
+  expect_learns(run_toy("dispo", o), o, "dispo");
 }
 
-TEST(ToyTask, DISABLED_GspoLearnsTheDigit) {
-  auto run = run_toy("gspo", {{"loss", "gspo"}}, kSftSteps, kRlSteps);
-  expect_learns(run, kRlSteps, "gspo");
+TEST(ToyTask, GspoLearnsTheDigit) {
+  auto o = toy_options({{"loss", "gspo"}});
+  expect_learns(run_toy("gspo", o), o, "gspo");
 }
 
+// Tuning aid (never runs by default; --gtest_also_run_disabled_tests): RETORT_TOY_RL='{"loss":"gspo"}',
+// RETORT_TOY_TINY='{...}', RETORT_TOY_DIGITS, RETORT_TOY_SFT_STEPS, RETORT_TOY_SFT_LR, RETORT_TOY_RL_STEPS,
+// RETORT_TOY_SEED, RETORT_TOY_REPEAT, RETORT_TOY_SYSTEM, RETORT_TOY_SFT_CORRECT=ROWS (supervised control),
+// RETORT_TOY_CONSTANT=1 (prompt-independent control), RETORT_TOY_EVAL_BS, RETORT_TOY_KEEP=1 (keep the run dir).
+TEST(ToyTask, DISABLED_Experiment) {
+  ToyOptions o;
+  if (const char* v = std::getenv("RETORT_TOY_RL")) o.rl = nlohmann::json::parse(v);
+  if (const char* v = std::getenv("RETORT_TOY_TINY")) o.tiny = nlohmann::json::parse(v);
+  if (const char* v = std::getenv("RETORT_TOY_DIGITS")) o.digits = std::atoi(v);
+  if (const char* v = std::getenv("RETORT_TOY_SFT_STEPS")) o.sft_steps = std::atoll(v);
+  if (const char* v = std::getenv("RETORT_TOY_SFT_LR")) o.sft_lr = std::atof(v);
+  if (const char* v = std::getenv("RETORT_TOY_RL_STEPS")) o.rl_steps = std::atoll(v);
+  if (const char* v = std::getenv("RETORT_TOY_SEED")) o.seed = std::strtoull(v, nullptr, 10);
+  if (const char* v = std::getenv("RETORT_TOY_REPEAT")) o.repeat = std::atoi(v);
+  if (const char* v = std::getenv("RETORT_TOY_SYSTEM")) o.system_prompt = v;
+  if (const char* v = std::getenv("RETORT_TOY_SFT_CORRECT")) o.correct_sft_after = std::atoll(v);
+  if (const char* v = std::getenv("RETORT_TOY_EVAL_BS")) o.eval_batch_size = std::atoll(v);
+  o.constant_target = std::getenv("RETORT_TOY_CONSTANT") != nullptr;
+  o.keep_dir = std::getenv("RETORT_TOY_KEEP") != nullptr;
+  expect_learns(run_toy("experiment", o), o, "experiment");
+}
