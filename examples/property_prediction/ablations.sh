@@ -15,7 +15,7 @@ no_claims='{"weights": {"answer": 1.0, "format": 0.1, "structure": 0, "property_
 import json
 runs = [("full", "runs/ablation_full"), ("no image", "runs/ablation_no_image"),
         ("no principle rewards", "runs/ablation_no_principle")]
-metrics = ["roc_auc", "accuracy", "format_rate", "claims_answer_rate", "claim_precision"]
+metrics = ["roc_auc", "roc_auc_answers", "accuracy", "format_rate", "claims_answer_rate", "claim_precision"]
 print("| run | stage | " + " | ".join(metrics) + " |")
 print("|---|---|" + "---|" * len(metrics))
 for name, path in runs:
