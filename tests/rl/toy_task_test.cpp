@@ -1,8 +1,8 @@
 // Toy task through the real Trainer: "reply with the digit the prompt spells out" ("two two ..." -> "2"),
 // four digits (zero..three, chance 0.25). A seeded tiny policy first learns the answer format on
 // uniformly random digits (SFT, so its sampled reward starts at chance), then RL must lift the mean
-// sampled reward above 0.9 (the last three steps) and greedy accuracy to all four prompts within 60 RL
-// steps (~30 s on the loaded 2-core box) — one test each for grpo (ppo_clip), dapo (with dynamic sampling
+// sampled reward above 0.9 (the last three steps) and greedy accuracy to all four prompts within 100 RL
+// steps (30-80 s on the loaded 2-core box) — one test each for grpo (ppo_clip), dapo (with dynamic sampling
 // and refill), dispo and gspo. The reward is a test-only function: 1 when the completion is exactly the
 // right digit. Setup: 1 layer, hidden 32, UNTIED embeddings, the word 6 times, system prompt "D",
 // G = 16, 2 epochs, AdamW lr 4e-3 cosine; grpo adds entropy_coef 0.01.
@@ -18,6 +18,10 @@
 // 28/x/36/x, dapo 34/34/48/x, dispo 27/x/39/34, gspo 41/x/x/x — 9 of 16 pass. Failures lock a prompt
 // onto a wrong digit (0.75: its all-zero groups carry no signal) or are still climbing at step 60.
 // 4 epochs and 40 steps instead: grpo 19/19/15/25, dispo 17/x/18/25, gspo 28/-/25/-, dapo x/-/21/-.
+// 100 steps (the tests' setting; the cosine schedule stretches with it): grpo 28/39/-/55, dapo
+// 27/-/-/42, dispo 25/x/-/-, gspo 39/46/36/53 — 10 of the 11 runs pass, every failure of the 60-step
+// sweep that was rerun included except dispo at seed 4 (a prompt locked on a wrong digit). The margin
+// matters because another CPU's float rounding is, for these chaotic runs, like another seed.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -70,7 +74,7 @@ struct ToyOptions {
   int digits = 4;            // prompts "zero" .. kWords[digits-1]; chance = 1/digits
   int64_t sft_steps = 30;
   double sft_lr = 0.01;
-  int64_t rl_steps = 60;
+  int64_t rl_steps = 100;
   nlohmann::json rl;         // rl.* keys on top of the defaults below
   nlohmann::json tiny = {{"hidden_size", 32}, {"intermediate_size", 64}, {"num_hidden_layers", 1},
                          {"num_attention_heads", 2}, {"num_key_value_heads", 1}, {"head_dim", 16},
