@@ -30,10 +30,13 @@ class ThreadLocalBuf : public std::streambuf {
   }
 };
 
+// Never destroyed: RDKit's loggers (statics of libRDKitRDGeneral) flush this stream in their own
+// destructors at exit, after this file's statics would be gone (ASan: SEGV in ostream::flush from
+// ~rdLogger at exit, in every test_chem test).
 std::ostream& capture_stream() {
-  static ThreadLocalBuf buf;
-  static std::ostream stream(&buf);
-  return stream;
+  static auto* buf = new ThreadLocalBuf;
+  static auto* stream = new std::ostream(buf);
+  return *stream;
 }
 
 }  // namespace
