@@ -19,18 +19,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/retort_binary.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-// RETORT_BINARY, else the `retort` next to (or above) this test executable in the build tree.
-fs::path retort_binary() {
-  if (const char* env = std::getenv("RETORT_BINARY"); env && *env) return env;
-  fs::path dir = fs::canonical("/proc/self/exe").parent_path();
-  for (int up = 0; up < 3; ++up, dir = dir.parent_path())
-    if (fs::is_regular_file(dir / "retort")) return dir / "retort";
-  return {};
-}
+using retort::testing::retort_binary;
 
 // Starts `retort train CONFIG --set run_dir=RUN_DIR` with output to LOG; returns the child's pid.
 pid_t start_train(const fs::path& binary, const fs::path& config, const fs::path& run_dir, const fs::path& log) {

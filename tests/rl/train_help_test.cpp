@@ -15,20 +15,14 @@
 #include "core/errors.h"
 #include "rl/train_config.h"
 #include "tests/support/run_command.h"
+#include "tests/support/retort_binary.h"
 
 namespace fs = std::filesystem;
 using namespace retort;
 
 namespace {
 
-// RETORT_BINARY, else the `retort` next to (or above) this test executable in the build tree.
-fs::path retort_binary() {
-  if (const char* env = std::getenv("RETORT_BINARY"); env && *env) return env;
-  fs::path dir = fs::canonical("/proc/self/exe").parent_path();
-  for (int up = 0; up < 3; ++up, dir = dir.parent_path())
-    if (fs::is_regular_file(dir / "retort")) return dir / "retort";
-  return {};
-}
+using retort::testing::retort_binary;
 
 struct ListedKey {
   std::string key;
