@@ -68,13 +68,24 @@ def sample_molecules(path, n, heavy, seed):
     return out
 
 
+def parse_config(config):
+    """GEOMETRY/N,M[/CONFORMERS] -> (geometry, "N,M", conformers or "")."""
+    parts = config.split("/")
+    if len(parts) not in (2, 3):
+        sys.exit(f"calibrate_oracle: config '{config}': expected GEOMETRY/N,M[/openbabel|etkdg:K]")
+    return parts[0], parts[1], parts[2] if len(parts) == 3 else ""
+
+
 def run_oracle(args, config, in_path, work, cache, speed=False):
-    geometry, ci = config.split("/")
-    tag = f"{geometry.replace(':', '_')}_{ci.replace(',', '_')}" + ("_speed" if speed else "")
+    geometry, ci, conformers = parse_config(config)
+    tag = (f"{geometry.replace(':', '_')}_{ci.replace(',', '_')}" + (f"_{conformers.replace(':', '')}" if conformers else "")
+           + ("_speed" if speed else ""))
     out_csv = os.path.join(work, f"{tag}.csv")
     states = os.path.join(work, f"{tag}.jsonl")
     cmd = [args.retort, "oracle", "--in", in_path, "--out", out_csv, "--states", states,
            "--workers", str(args.workers), "--geometry", geometry, "--ci", ci, "--timeout", str(args.timeout)]
+    if conformers:
+        cmd += ["--conformers", conformers]
     if cache:
         cmd += ["--cache", cache]
     t0 = time.time()
@@ -102,39 +113,66 @@ def pick(states, threshold):
     return states[0]
 
 
-def evaluate(sample, records, fit_idx, held_idx, threshold, with_gap=False):
-    """Linear wavelength fit on the fit half; figures on the held-out half. With WITH_GAP the fit has a
-    second feature, the GFN2 HOMO-LUMO gap as a wavelength (1239.84 / gap_eV): label ~ a*nm + c*gap_nm + b."""
-    def points(indices):
-        feats, lab, fpred, flab = [], [], [], []
-        for i in indices:
-            r = records[i]
-            if r["status"] != "ok" or not r["states"] or (with_gap and not r.get("gap_ev")):
-                continue
-            s = pick(r["states"], threshold)
-            feats.append([s[1], 1239.84193 / r["gap_ev"]] if with_gap else [s[1]])
-            lab.append(sample[i]["wavelength"])
-            fpred.append(s[2]); flab.append(sample[i]["f_osc"])
-        return np.array(feats).reshape(-1, 2 if with_gap else 1), np.array(lab), np.array(fpred), np.array(flab)
+def f_feature(states, rule):
+    """The oscillator strength RULE reads from a molecule's INDO/S states (lowest first): first: the
+    first state's; max:K: the largest among the lowest K states; window:W: the largest among the states
+    within W eV of the first; bright:F: that of the first state with f >= F (else the first)."""
+    kind, _, value = rule.partition(":")
+    if kind == "first":
+        return states[0][2]
+    if kind == "max":
+        return max(s[2] for s in states[: int(value)])
+    if kind == "window":
+        return max(s[2] for s in states if s[0] <= states[0][0] + float(value))
+    if kind == "bright":
+        return pick(states, float(value))[2]
+    raise ValueError(f"unknown f rule '{rule}'")
 
-    x_fit, l_fit, f_fit, fl_fit = points(fit_idx)
-    x_held, l_held, f_held, fl_held = points(held_idx)
+
+def ok_records(records, indices, with_gap=False):
+    return [i for i in indices if records[i]["status"] == "ok" and records[i]["states"]
+            and (not with_gap or records[i].get("gap_ev"))]
+
+
+def evaluate_wavelength(sample, records, fit_idx, held_idx, rule, with_gap=False):
+    """Linear wavelength fit on the fit half; figures on the held-out half. RULE: first or bright:F (the
+    state whose nm is read). With WITH_GAP the fit has a second feature, the GFN2 HOMO-LUMO gap as a
+    wavelength (1239.84 / gap_eV): label ~ a*nm + c*gap_nm + b (least squares); else Theil-Sen."""
+    threshold = float(rule.partition(":")[2]) if rule.startswith("bright:") else 0.0
+
+    def points(indices):
+        keep = ok_records(records, indices, with_gap)
+        feats = [[pick(records[i]["states"], threshold)[1]] + ([1239.84193 / records[i]["gap_ev"]] if with_gap else [])
+                 for i in keep]
+        return np.array(feats).reshape(-1, 2 if with_gap else 1), np.array([sample[i]["wavelength"] for i in keep])
+
+    x_fit, l_fit = points(fit_idx)
+    x_held, l_held = points(held_idx)
     design = lambda x: np.hstack([x, np.ones((len(x), 1))])
     if with_gap:
         coef = np.linalg.lstsq(design(x_fit), l_fit, rcond=None)[0]  # least squares (two features)
     else:
         coef = theil_sen(x_fit[:, 0], l_fit)  # robust: INDO/S has rare spurious states near 1000-2700 nm
     pred_fit, pred_held = design(x_fit) @ coef, design(x_held) @ coef
+    nan = float("nan")
     return {
-        "fit_rho_wavelength": spearman(pred_fit, l_fit), "fit_rho_f_osc": spearman(f_fit, fl_fit),
+        "rule": rule, "fit": "nm+gap" if with_gap else "nm",
+        "fit_rho_wavelength": spearman(pred_fit, l_fit),
         "scale": float(coef[0]), "offset_nm": float(coef[-1]), "gap_nm_coefficient": float(coef[1]) if with_gap else 0.0,
         "n_held_ok": int(len(x_held)),
         "rho_wavelength": spearman(pred_held, l_held),
-        "mae_nm_calibrated": float(np.mean(np.abs(pred_held - l_held))) if len(x_held) else float("nan"),
-        "mae_nm_raw": float(np.mean(np.abs(x_held[:, 0] - l_held))) if len(x_held) else float("nan"),
-        "median_ae_nm_calibrated": float(np.median(np.abs(pred_held - l_held))) if len(x_held) else float("nan"),
-        "rho_f_osc": spearman(f_held, fl_held),
+        "mae_nm_calibrated": float(np.mean(np.abs(pred_held - l_held))) if len(x_held) else nan,
+        "mae_nm_raw": float(np.mean(np.abs(x_held[:, 0] - l_held))) if len(x_held) else nan,
+        "median_ae_nm_calibrated": float(np.median(np.abs(pred_held - l_held))) if len(x_held) else nan,
     }
+
+
+def evaluate_f(sample, records, fit_idx, held_idx, rule):
+    """Spearman rho of f_osc by RULE (f_feature) against the label's f_osc, on both halves (rank only: no fit)."""
+    def rho(indices):
+        keep = ok_records(records, indices)
+        return spearman([f_feature(records[i]["states"], rule) for i in keep], [sample[i]["f_osc"] for i in keep])
+    return {"rule": rule, "fit_rho_f_osc": rho(fit_idx), "rho_f_osc": rho(held_idx)}
 
 
 def main():
@@ -150,7 +188,12 @@ def main():
     ap.add_argument("--configs", nargs="+", default=["gfnff/20,10", "gfn2/20,10"],
                     help="GEOMETRY/N,M entries (geometry gfnff|gfn2|gfn2:LEVEL, INDO/S C.I.=(N,M))")
     ap.add_argument("--thresholds", nargs="+", type=float, default=[0, 0.01, 0.05, 0.1, 0.2, 0.3])
+    ap.add_argument("--f-max-k", nargs="+", type=int, default=[2, 3, 5],
+                    help="f_osc rules max:K (largest f among the lowest K states)")
+    ap.add_argument("--f-window-ev", nargs="+", type=float, default=[0.1, 0.2, 0.3, 0.5],
+                    help="f_osc rules window:W (largest f within W eV of the first state)")
     ap.add_argument("--speed-n", type=int, default=20, help="molecules in the uncached throughput run (0 = skip)")
+    ap.add_argument("--speed-config", default="", help="configuration of the throughput run (default: the chosen one)")
     ap.add_argument("--speed-heavy", default="36:44", help="heavy-atom window LO:HI of the throughput molecules")
     args = ap.parse_args()
 
@@ -169,36 +212,64 @@ def main():
     print(f"sample: {len(sample)} molecules (seed {args.seed}, heavy atoms {heavy[0]}-{heavy[1]}, "
           f"median {int(np.median(heavy_atoms))}); fit {len(fit_idx)}, held out {len(held_idx)}")
 
-    results = []
+    wl_rules = ["first"] + [f"bright:{t:g}" for t in args.thresholds if t > 0]
+    f_rules = ["first"] + [f"max:{k}" for k in args.f_max_k] + [f"window:{w:g}" for w in args.f_window_ev]
+    configs = []
     for config in args.configs:
         records, wall = run_oracle(args, config, in_path, args.work, cache)
         failures = sum(r["status"] != "ok" for r in records)
         compute = [r for r in records if not r["cache_hit"]]
-        for threshold in args.thresholds:
-            for with_gap in (False, True):
-                e = evaluate(sample, records, fit_idx, held_idx, threshold, with_gap)
-                e.update({"config": config, "pick": ("first" if threshold == 0 else f"bright:{threshold}"),
-                          "fit": "nm+gap" if with_gap else "nm", "failure_rate": failures / len(records)})
-                results.append(e)
+        wl = [evaluate_wavelength(sample, records, fit_idx, held_idx, rule, with_gap)
+              for rule in wl_rules for with_gap in (False, True)]
+        fo = [evaluate_f(sample, records, fit_idx, held_idx, rule) for rule in f_rules]
+        # Chosen on the fit half only, per output: the wavelength rule/fit and the f_osc rule.
+        best_wl = max(wl, key=lambda e: e["fit_rho_wavelength"])
+        best_f = max(fo, key=lambda e: e["fit_rho_f_osc"])
         statuses = {}
         for r in records:
             statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+        seconds = [r["seconds"] for r in records if r["status"] == "ok"]
+        configs.append({"config": config, "failure_rate": failures / len(records), "statuses": statuses,
+                        "wavelength": wl, "f_osc": fo, "best_wavelength": best_wl, "best_f_osc": best_f,
+                        "fit_score": best_wl["fit_rho_wavelength"] + best_f["fit_rho_f_osc"],
+                        "median_seconds_when_computed": float(np.median(seconds)) if seconds else None})
         print(f"{config}: statuses {statuses}; this run {wall:.0f} s wall, {len(compute)} computed")
 
-    best = max(results, key=lambda e: (e["fit_rho_wavelength"] + e["fit_rho_f_osc"]))
-    print("\n| config | pick | fit | fit rho wl | held rho wl | held MAE nm (calibrated / raw) | held median AE nm | held rho f | failures |")
+    print("\n| config | wavelength rule | fit | fit rho wl | held rho wl | held MAE nm (calibrated / raw) | held median AE nm | failures |")
+    print("|---|---|---|---|---|---|---|---|")
+    for c in configs:
+        for e in c["wavelength"]:
+            print(f"| {c['config']} | {e['rule']} | {e['fit']} | {e['fit_rho_wavelength']:.3f} | {e['rho_wavelength']:.3f} | "
+                  f"{e['mae_nm_calibrated']:.1f} / {e['mae_nm_raw']:.1f} | {e['median_ae_nm_calibrated']:.1f} | "
+                  f"{100 * c['failure_rate']:.1f}% |")
+    print("\n| config | f_osc rule | fit rho f | held rho f |")
+    print("|---|---|---|---|")
+    for c in configs:
+        for e in c["f_osc"]:
+            print(f"| {c['config']} | {e['rule']} | {e['fit_rho_f_osc']:.3f} | {e['rho_f_osc']:.3f} |")
+    print("\n| config (rules chosen on the fit half) | wavelength rule | fit rho wl | held rho wl | held MAE nm | "
+          "f_osc rule | fit rho f | held rho f | failures |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for e in results:
-        print(f"| {e['config']} | {e['pick']} | {e['fit']} | {e['fit_rho_wavelength']:.3f} | {e['rho_wavelength']:.3f} | "
-              f"{e['mae_nm_calibrated']:.1f} / {e['mae_nm_raw']:.1f} | {e['median_ae_nm_calibrated']:.1f} | {e['rho_f_osc']:.3f} | "
-              f"{100 * e['failure_rate']:.1f}% |")
-    print(f"\nchosen on the fit half (max fit rho wl + fit rho f): {best['config']} pick {best['pick']} fit {best['fit']}; "
-          f"calibration nm = {best['scale']:.4f} * INDO/S nm + {best['gap_nm_coefficient']:.4f} * (1239.84 / gap eV) "
-          f"+ {best['offset_nm']:.1f}")
+    for c in configs:
+        w, f = c["best_wavelength"], c["best_f_osc"]
+        print(f"| {c['config']} | {w['rule']} ({w['fit']}) | {w['fit_rho_wavelength']:.3f} | {w['rho_wavelength']:.3f} | "
+              f"{w['mae_nm_calibrated']:.1f} | {f['rule']} | {f['fit_rho_f_osc']:.3f} | {f['rho_f_osc']:.3f} | "
+              f"{100 * c['failure_rate']:.1f}% |")
+
+    chosen = max(configs, key=lambda c: c["fit_score"])
+    w, f = chosen["best_wavelength"], chosen["best_f_osc"]
+    best = {"config": chosen["config"], "wavelength_rule": w["rule"], "wavelength_fit": w["fit"], "f_rule": f["rule"],
+            "scale": w["scale"], "offset_nm": w["offset_nm"], "gap_nm_coefficient": w["gap_nm_coefficient"],
+            "n_held_ok": w["n_held_ok"], "rho_wavelength": w["rho_wavelength"], "mae_nm_calibrated": w["mae_nm_calibrated"],
+            "mae_nm_raw": w["mae_nm_raw"], "median_ae_nm_calibrated": w["median_ae_nm_calibrated"],
+            "rho_f_osc": f["rho_f_osc"], "failure_rate": chosen["failure_rate"]}
+    print(f"\nchosen on the fit half (max fit rho wl + fit rho f): {best['config']}, wavelength {w['rule']} ({w['fit']}), "
+          f"f_osc {f['rule']}; calibration nm = {best['scale']:.4f} * INDO/S nm + {best['gap_nm_coefficient']:.4f} * "
+          f"(1239.84 / gap eV) + {best['offset_nm']:.1f}")
     print(f"held out ({best['n_held_ok']} ok molecules): rho wavelength {best['rho_wavelength']:.3f}, "
           f"MAE {best['mae_nm_calibrated']:.1f} nm calibrated ({best['mae_nm_raw']:.1f} raw; median AE "
-          f"{best['median_ae_nm_calibrated']:.1f}), "
-          f"rho f_osc {best['rho_f_osc']:.3f}, failure rate {100 * best['failure_rate']:.1f}%")
+          f"{best['median_ae_nm_calibrated']:.1f}), rho f_osc {best['rho_f_osc']:.3f}, "
+          f"failure rate {100 * best['failure_rate']:.1f}%")
 
     speed = None
     if args.speed_n > 0:
@@ -208,15 +279,21 @@ def main():
         with open(speed_in, "w") as f:
             for m in speed_sample:
                 f.write(m["smiles"] + "\n")
-        records, wall = run_oracle(args, best["config"], speed_in, args.work, cache=None, speed=True)
+        speed_config = args.speed_config or best["config"]
+        load_before = os.getloadavg()
+        records, wall = run_oracle(args, speed_config, speed_in, args.work, cache=None, speed=True)
+        load_after = os.getloadavg()
         ha = [m["heavy"] for m in speed_sample]
-        speed = {"molecules": len(records), "wall_s": wall, "per_minute": 60 * len(records) / wall,
-                 "workers": args.workers, "median_heavy_atoms": float(np.median(ha))}
-        print(f"throughput ({best['config']}, uncached, {args.workers} workers, {len(records)} molecules, "
-              f"median {speed['median_heavy_atoms']:.0f} heavy atoms): {speed['per_minute']:.1f} molecules/min "
-              f"({wall:.0f} s wall)")
-    with open(os.path.join(args.work, "calibration.json"), "w") as f:
-        json.dump({"args": vars(args), "results": results, "best": best, "speed": speed}, f, indent=1)
+        speed = {"config": speed_config, "molecules": len(records), "wall_s": wall, "per_minute": 60 * len(records) / wall,
+                 "workers": args.workers, "median_heavy_atoms": float(np.median(ha)),
+                 "failed": sum(r["status"] != "ok" for r in records),
+                 "load_average_1_5_15_before": load_before, "load_average_1_5_15_after": load_after}
+        print(f"throughput ({speed_config}, uncached, {args.workers} workers, {len(records)} molecules, "
+              f"median {speed['median_heavy_atoms']:.0f} heavy atoms, {speed['failed']} failed): "
+              f"{speed['per_minute']:.1f} molecules/min ({wall:.0f} s wall; load average "
+              f"{load_before[0]:.1f} before, {load_after[0]:.1f} after, on {os.cpu_count()} cores)")
+    with open(os.path.join(args.work, "calibration.json"), "w") as out:
+        json.dump({"args": vars(args), "configs": configs, "best": best, "speed": speed}, out, indent=1)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 #include <GraphMol/ROMol.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +53,7 @@ const char* geometry_name(GeometryLevel level) { return level == GeometryLevel::
 
 std::string OracleSettings::method_name() const {
   std::ostringstream s;
+  if (conformer_method == ConformerMethod::rdkit_etkdg) s << "etkdg" << conformer_count << "+";
   s << (geometry == GeometryLevel::gfn2 ? "gfnff+gfn2opt" + (gfn2_opt_level == "normal" ? "" : ":" + gfn2_opt_level)
                                        : (compute_gap ? "gfnff+gfn2sp" : "gfnff"))
     << "/indo-cis(" << ci.active_orbitals << "," << ci.doubly_occupied << ")";
@@ -60,7 +62,11 @@ std::string OracleSettings::method_name() const {
 
 std::string OracleSettings::settings_text() const {
   std::ostringstream s;
-  s << "v=1;conformer=openbabel_mmff94;seed=" << conformer_seed << ";geometry=" << geometry_name(geometry)
+  // The default start keeps its original text (and so every cached result's key).
+  s << "v=1;conformer="
+    << (conformer_method == ConformerMethod::openbabel_mmff94 ? std::string("openbabel_mmff94")
+                                                               : "rdkit_etkdg*" + std::to_string(conformer_count))
+    << ";seed=" << conformer_seed << ";geometry=" << geometry_name(geometry)
     << ";gfn2_opt=" << (geometry == GeometryLevel::gfn2 ? gfn2_opt_level : "-") << ";gap=" << compute_gap << ";ci=" << ci.active_orbitals << "," << ci.doubly_occupied
     << ";maxci=" << ci.max_configurations << ";wrtci=" << ci.states_written;
   return s.str();
@@ -189,8 +195,11 @@ class Job {
   void run() {
     JobDirectory dir(settings_.temp_root);
     dir_ = dir.path();
-    if (!embed(ConformerMethod::openbabel_mmff94)) return;
-    if (!gfnff_optimise()) {
+    if (settings_.conformer_method == ConformerMethod::rdkit_etkdg) {
+      if (!lowest_gfnff_conformer()) return;
+    } else if (!embed(ConformerMethod::openbabel_mmff94)) {
+      return;
+    } else if (!gfnff_optimise()) {
       // GFN-FF occasionally crashes or diverges from a poor start (seen: SIGSEGV on 2 of 100
       // conjugated molecules). Retry once from an RDKit ETKDG structure; report the first failure
       // if that fails too.
@@ -249,12 +258,13 @@ class Job {
     return fail(OracleStatus::internal_error, what + ": unknown subprocess outcome");
   }
 
-  bool embed(ConformerMethod method) {
+  bool embed(ConformerMethod method) { return embed(method, settings_.conformer_seed); }
+  bool embed(ConformerMethod method, unsigned seed) {
     std::string xyz;
     try {
       // conformer_xyz serialises Open Babel itself (its force fields are process-wide instances).
       Molecule mol = Molecule::from_smiles(molecule_.canonical_smiles);
-      xyz = conformer_xyz(mol, method, settings_.conformer_seed);
+      xyz = conformer_xyz(mol, method, seed);
     } catch (const std::exception& e) {
       return fail(OracleStatus::conformer_failed, std::string("3D embedding failed: ") + e.what());
     }
@@ -275,6 +285,40 @@ class Job {
     std::error_code ec;
     fs::rename(path, dir_ / target, ec);
     if (ec) return fail(OracleStatus::internal_error, "cannot rename " + produced + ": " + ec.message());
+    return true;
+  }
+
+  // CONFORMER_COUNT ETKDG starts, each GFN-FF optimised; keeps the lowest GFN-FF energy as gfnff.xyz.
+  // A start that fails to embed or optimise is skipped; the chain fails only when all of them do (with
+  // the last reason), or at once on a timeout or a missing xtb.
+  bool lowest_gfnff_conformer() {
+    int count = std::max(1, settings_.conformer_count);
+    std::optional<double> best;
+    for (int k = 0; k < count; ++k) {
+      if (!embed(ConformerMethod::rdkit_etkdg, settings_.conformer_seed + static_cast<unsigned>(k)) || !gfnff_optimise()) {
+        if (result_.status == OracleStatus::timeout || result_.status == OracleStatus::not_found ||
+            result_.status == OracleStatus::internal_error)
+          return false;
+        continue;
+      }
+      auto energy = parse_xtb_xyz_energy(read_file(dir_ / "gfnff.xyz"));
+      if (!energy) {
+        fail(OracleStatus::bad_output, "xtb --gfnff --opt wrote no energy on xtbopt.xyz's comment line");
+        continue;
+      }
+      if (!best || *energy < *best) {
+        best = energy;
+        std::error_code ec;
+        fs::copy_file(dir_ / "gfnff.xyz", dir_ / "gfnff_best.xyz", fs::copy_options::overwrite_existing, ec);
+        if (ec) return fail(OracleStatus::internal_error, "cannot copy gfnff.xyz: " + ec.message());
+      }
+    }
+    if (!best) return false;  // every start failed: result_ holds the last reason
+    std::error_code ec;
+    fs::rename(dir_ / "gfnff_best.xyz", dir_ / "gfnff.xyz", ec);
+    if (ec) return fail(OracleStatus::internal_error, "cannot rename gfnff_best.xyz: " + ec.message());
+    result_.status = OracleStatus::internal_error;  // not yet ok: later steps decide
+    result_.message.clear();
     return true;
   }
 

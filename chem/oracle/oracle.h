@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "chem/conformer.h"
 #include "chem/oracle/excited_state.h"
 #include "chem/oracle/mopac_io.h"
 
@@ -49,6 +50,11 @@ struct OracleSettings {
   double wavelength_offset_nm = 0.0;
   double wavelength_gap_coefficient = 0.0;  // non-zero needs compute_gap
   unsigned conformer_seed = 42;
+  // Start structures: one Open Babel MMFF94 build (default), or CONFORMER_COUNT RDKit ETKDG embeddings
+  // (seeds conformer_seed, +1, ...), each optimised by GFN-FF; the lowest GFN-FF energy goes on (the
+  // sTDA-xTB labels' protocol: 10 ETKDG conformers, lowest after GFN-FF, then GFN2).
+  ConformerMethod conformer_method = ConformerMethod::openbabel_mmff94;
+  int conformer_count = 1;              // > 1 needs rdkit_etkdg (Open Babel's builder is deterministic)
   double timeout_seconds = 120;         // wall clock for the whole chain of one molecule
   std::size_t memory_limit_bytes = std::size_t(4) << 30;  // RLIMIT_AS of each program
   std::string search_path;              // PATH for xtb/mopac; empty = the process's $PATH

@@ -40,6 +40,18 @@ std::string check_xyz(const std::string& text, int expected_atoms) {
   return "";
 }
 
+std::optional<double> parse_xtb_xyz_energy(const std::string& xyz_text) {
+  std::istringstream in(xyz_text);
+  std::string count, comment;
+  if (!std::getline(in, count) || !std::getline(in, comment)) return std::nullopt;
+  auto at = comment.find("energy:");
+  if (at == std::string::npos) return std::nullopt;
+  std::istringstream rest(comment.substr(at + 7));
+  double energy = 0;
+  if (!(rest >> energy) || !std::isfinite(energy)) return std::nullopt;
+  return energy;
+}
+
 std::optional<double> parse_xtb_gap(const std::string& json_text, std::string* error) {
   auto fail = [&](const std::string& why) -> std::optional<double> {
     if (error) *error = why;

@@ -44,7 +44,7 @@ std::string smiles_of_line(const std::string& line) {
 int run(const std::vector<std::string>& argv) {
   Args args(argv, {"no-gap"});
   args.allow_only({"in", "out", "workers", "cache", "timeout", "geometry", "ci", "maxci", "pick", "wavelength-fit",
-                   "states", "memory-gb", "no-gap", "help"});
+                   "states", "memory-gb", "no-gap", "conformers", "help"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   std::string in_path = args.require("in");
   std::string out_path = args.require("out");
@@ -70,6 +70,20 @@ int run(const std::vector<std::string>& argv) {
       }
     } else {
       throw UsageError("--geometry: expected gfnff, gfn2 or gfn2:LEVEL, got '" + *g + "'");
+    }
+  }
+  if (auto c = args.get("conformers")) {
+    if (*c == "openbabel") {
+      settings.conformer_method = chem::ConformerMethod::openbabel_mmff94;
+      settings.conformer_count = 1;
+    } else if (c->rfind("etkdg:", 0) == 0) {
+      double k = parse_double("conformers", c->substr(6));
+      if (k < 1 || k > 100 || k != static_cast<int>(k))
+        throw UsageError("--conformers: expected etkdg:K with an integer K in 1..100, got '" + *c + "'");
+      settings.conformer_method = chem::ConformerMethod::rdkit_etkdg;
+      settings.conformer_count = static_cast<int>(k);
+    } else {
+      throw UsageError("--conformers: expected openbabel or etkdg:K, got '" + *c + "'");
     }
   }
   settings.compute_gap = !args.flag("no-gap");
@@ -169,7 +183,7 @@ Command oracle_command() {
           "usage: retort oracle --in SMILES.txt --out OUT.csv [--workers N] [--cache PATH] [--timeout S]\n"
           "                     [--geometry gfnff|gfn2[:LEVEL]] [--no-gap] [--ci N,M] [--maxci K]\n"
           "                     [--pick first|bright:F] [--wavelength-fit A,B[,C]|none] [--states OUT.jsonl]\n"
-          "                     [--memory-gb G]\n"
+          "                     [--memory-gb G] [--conformers openbabel|etkdg:K]\n"
           "\n"
           "Per molecule: Open Babel MMFF94 3D -> xtb --gfnff --opt -> (gfn2: xtb --gfn 2 --opt; else a GFN2\n"
           "single point for the HOMO-LUMO gap unless --no-gap) -> MOPAC INDO CIS C.I.=(N,M) 1SCF on the xTB\n"
@@ -192,7 +206,9 @@ Command oracle_command() {
           "  --wavelength-fit F   A,B: report A*nm+B; A,B,C: A*nm+B+C*(1239.84/gap_eV) (calibrations against\n"
           "                       sTDA-xTB, chem/oracle/README.md); none: raw INDO/S nm\n"
           "  --states PATH        also write every excited state and failure message per line as JSONL\n"
-          "  --memory-gb G        address-space limit of each xtb/mopac process (default 4)\n",
+          "  --memory-gb G        address-space limit of each xtb/mopac process (default 4)\n"
+          "  --conformers C       start structures: openbabel (default: one Open Babel MMFF94 build) or\n"
+          "                       etkdg:K (K RDKit ETKDG embeddings, each GFN-FF optimised; the lowest goes on)\n",
           run};
 }
 
