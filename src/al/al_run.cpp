@@ -179,6 +179,11 @@ class Run {
     if (!loaded) state.range = initial_range();
 
     SmilesGenerator generator = init_generator(state.completed_round, summary);
+    if (o_.probe_samples > 0) {
+      summary.probe = probe(generator);
+      summary.rows = state.rows;
+      return summary;
+    }
     if (c_.method == "al") {
       for (int r = state.completed_round + 1; r <= c_.rounds; ++r)
         if (!al_round(r, generator, state, summary)) return summary;
@@ -300,7 +305,44 @@ class Run {
     return out;
   }
 
+  // The generator's validity at each temperature on round 1's conditions (RunOptions::probe_samples).
+  std::vector<ProbeRow> probe(SmilesGenerator& generator) {
+    std::vector<ProbeRow> rows;
+    ConditionRange range = initial_range();
+    json summary = json::array();
+    for (double temperature : c_.temperatures) {
+      auto samples = generate(generator, 1, o_.probe_samples, range, 1, temperature);
+      std::vector<std::string> smiles;
+      ProbeRow row;
+      row.temperature = temperature;
+      for (const auto& s : samples) {
+        smiles.push_back(s.smiles);
+        row.finished += s.finished ? 1 : 0;
+      }
+      FilterResult filtered = filter_candidates(smiles, c_.filter, known_smiles());
+      row.counts = filtered.counts;
+      char name[64];
+      std::snprintf(name, sizeof name, "/probe/T%.2f.jsonl", temperature);
+      write_samples_to(c_.run_dir + name, samples, filtered);
+      char line[200];
+      std::snprintf(line, sizeof line, "probe T=%.2f range %d-%d: %d samples, finished %d, valid %d (%.1f%%), unique %d, novel %d",
+                    temperature, range.low, range.high, row.counts.generated, row.finished, row.counts.valid,
+                    100.0 * row.counts.valid / std::max(1, row.counts.generated), row.counts.unique, row.counts.novel);
+      log(line);
+      summary.push_back({{"temperature", temperature}, {"generated", row.counts.generated}, {"finished", row.finished},
+                         {"valid", row.counts.valid}, {"unique", row.counts.unique}, {"novel", row.counts.novel},
+                         {"range", {range.low, range.high}}});
+      rows.push_back(row);
+    }
+    write_file_atomic(c_.run_dir + "/probe/summary.json", summary.dump(2) + "\n");
+    return rows;
+  }
+
   void write_samples(int round, const std::vector<GeneratedSmiles>& samples, const FilterResult& filtered) const {
+    write_samples_to(c_.run_dir + "/rounds/round-" + std::to_string(round) + ".jsonl", samples, filtered);
+  }
+  void write_samples_to(const std::string& path, const std::vector<GeneratedSmiles>& samples,
+                        const FilterResult& filtered) const {
     std::string text;
     for (std::size_t i = 0; i < samples.size(); ++i) {
       json j = {{"condition", samples[i].condition},      {"temperature", samples[i].temperature},
@@ -308,7 +350,7 @@ class Run {
                 {"verdict", verdict_name(filtered.outcomes[i].verdict)}, {"canonical", filtered.outcomes[i].canonical}};
       text += j.dump() + "\n";
     }
-    write_file_atomic(c_.run_dir + "/rounds/round-" + std::to_string(round) + ".jsonl", text);
+    write_file_atomic(path, text);
   }
 
   // Evaluates KEPT (up to the remaining budget and PER_ROUND) into the pool; returns the new entries.

@@ -27,6 +27,16 @@ struct RunOptions {
   int stop_round = 0;
   std::string stop_phase;
   bool quiet = false;  // no per-round lines on stdout
+  // > 0: only measure the generator (pretrained, or the last round's): PROBE_SAMPLES samples at each
+  // of rounds.temperatures with round 1's conditions from the corpus range, filtered, counted and
+  // written to RUN_DIR/probe/; no evaluation, no training after pretraining, no state change.
+  int probe_samples = 0;
+};
+
+struct ProbeRow {
+  double temperature = 1.0;
+  FilterCounts counts;
+  int finished = 0;  // samples that ended with <|im_end|> (not cut at max_new_tokens)
 };
 
 struct RunSummary {
@@ -34,6 +44,7 @@ struct RunSummary {
   int resumed_from_round = 0;  // the last round completed before this call (0: fresh or pretrain only)
   bool stopped_early = false;  // the stop hook fired
   double pretrain_loss = 0;    // NaN when the pretrained generator was loaded
+  std::vector<ProbeRow> probe; // RunOptions::probe_samples > 0: one row per temperature
 };
 
 RunSummary run_active_learning(const AlConfig& config, const nlohmann::json& resolved_config,

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <numeric>
+#include <optional>
 #include <random>
 
 #include "al/molecule_pool.h"
@@ -24,6 +25,7 @@
 #include "rl/losses.h"
 #include "rl/optimizer.h"
 #include "rl/token_logprobs.h"
+#include "rl/trainer_state.h"
 #include "rollout/sampler.h"
 
 namespace retort::al {
@@ -57,6 +59,9 @@ struct SmilesGenerator::State {
   std::string tokenizer_json;  // the tokenizer.json text (saved next to every checkpoint)
   int64_t bos = 0, eos = 0, pad = 0;
   std::unique_ptr<rl::PolicyOptimizer> grpo_optimizer;
+  // The GRPO optimiser state read by load() (trainer_state.json + optimizer.pt next to the weights),
+  // applied when grpo_step first creates the optimiser.
+  std::optional<rl::TrainerState> saved_grpo_state;
 
   std::vector<int64_t> prompt_ids(const std::string& condition) const {
     std::vector<int64_t> ids{bos};
@@ -93,12 +98,23 @@ SmilesGenerator SmilesGenerator::load(const std::string& dir, const GeneratorSet
   if (tokenizer.vocab_size() > policy.config().vocab_size)
     throw DataError(dir + ": tokenizer.json has " + std::to_string(tokenizer.vocab_size()) + " ids, the model " +
                     std::to_string(policy.config().vocab_size));
-  return SmilesGenerator(std::make_unique<State>(std::move(tokenizer), std::move(policy), settings, tokenizer_path));
+  auto state = std::make_unique<State>(std::move(tokenizer), std::move(policy), settings, tokenizer_path);
+  if (std::filesystem::exists(dir + "/trainer_state.json")) state->saved_grpo_state = rl::read_trainer_state(dir);
+  return SmilesGenerator(std::move(state));
 }
 
 void SmilesGenerator::save(const std::string& dir) const {
   model::save_policy(state_->policy, dir, model::SaveOptions{});
   write_file_atomic(dir + "/tokenizer.json", state_->tokenizer_json);
+  if (state_->grpo_optimizer) {
+    // AdamW moments and counters (src/rl/trainer_state.h's files), so a resumed GRPO run continues exactly.
+    rl::TrainerState saved;
+    saved.step = state_->grpo_optimizer->steps_taken();
+    saved.extra = {{"grpo_optimizer_counters", state_->grpo_optimizer->counters_json()}};
+    saved.optimizer_bytes = state_->grpo_optimizer->state_bytes();
+    saved.torch_rng_bytes = rl::torch_cpu_rng_state();
+    rl::write_trainer_state(dir, saved);
+  }
 }
 
 int64_t SmilesGenerator::parameter_count() const { return state_->policy.parameter_count(); }
@@ -213,6 +229,14 @@ GrpoReport SmilesGenerator::grpo_step(const std::vector<GeneratedSmiles>& sample
     options.schedule = "constant";
     options.weight_decay = 0.0;
     s.grpo_optimizer = std::make_unique<rl::PolicyOptimizer>(s.policy.parameters(), options);
+    if (s.saved_grpo_state) {
+      s.grpo_optimizer->load_state_bytes(s.saved_grpo_state->optimizer_bytes);
+      const nlohmann::json& extra = s.saved_grpo_state->extra;
+      if (!extra.contains("grpo_optimizer_counters"))
+        throw DataError("generator checkpoint: trainer_state.json has no grpo_optimizer_counters");
+      s.grpo_optimizer->load_counters_json(extra.at("grpo_optimizer_counters"));
+      s.saved_grpo_state.reset();
+    }
   }
   std::vector<std::vector<int64_t>> rows;
   std::vector<std::vector<float>> masks;

@@ -71,7 +71,10 @@ class SmilesGenerator {
   SmilesGenerator& operator=(SmilesGenerator&&) noexcept;
   ~SmilesGenerator();
 
-  void save(const std::string& dir) const;  // atomic (model/checkpoint.h)
+  // The weights (atomic, model/checkpoint.h) and tokenizer.json; after a grpo_step also the GRPO
+  // optimiser's AdamW moments and counters (trainer_state.json, optimizer.pt, torch_rng.bin of
+  // src/rl/trainer_state.h), which load() restores into the next grpo_step's optimiser.
+  void save(const std::string& dir) const;
 
   // Teacher-forced cross-entropy on PAIRS (token-mean over SMILES tokens), AdamW, fresh optimiser;
   // returns the mean loss of the last min(10, steps) steps. Throws when PAIRS is empty.
@@ -83,7 +86,7 @@ class SmilesGenerator {
 
   // One GRPO update over SAMPLES (laid out as consecutive groups of settings.group_size) with
   // REWARDS (one per sample): advantages and the policy loss from src/rl's registries; the
-  // optimiser persists across calls.
+  // optimiser persists across calls (and across save()/load()).
   GrpoReport grpo_step(const std::vector<GeneratedSmiles>& samples, const std::vector<double>& rewards,
                        const GrpoSettings& settings);
 

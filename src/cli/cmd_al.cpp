@@ -12,13 +12,24 @@ namespace {
 
 int run(const std::vector<std::string>& argv) {
   Args args(argv);
-  args.allow_only({"set"});
+  args.allow_only({"set", "probe"});
   if (args.positionals().size() != 1) throw UsageError("expected exactly one CONFIG.json");
   Config config = Config::load(args.positionals()[0]);
   for (const auto& assignment : args.all("set")) config.apply_override(assignment);
   al::AlConfig al_config = al::AlConfig::from(config);
   config.check_all_used();
-  al::RunSummary summary = al::run_active_learning(al_config, config.root());
+  al::RunOptions options;
+  options.probe_samples = args.get_int("probe", 0);
+  if (options.probe_samples < 0) throw UsageError("--probe: expected a sample count >= 0");
+  al::RunSummary summary = al::run_active_learning(al_config, config.root(), options);
+  if (options.probe_samples > 0) {
+    std::printf("\ntemperature,generated,finished,valid,unique,novel\n");
+    for (const auto& p : summary.probe)
+      std::printf("%.2f,%d,%d,%d,%d,%d\n", p.temperature, p.counts.generated, p.finished, p.counts.valid,
+                  p.counts.unique, p.counts.novel);
+    std::printf("probe: %s/probe/ (samples with filter verdicts, summary.json)\n", al_config.run_dir.c_str());
+    return 0;
+  }
   std::printf("\n%s\n", al::rounds_csv_header().c_str());
   for (const auto& row : summary.rows) std::printf("%s\n", al::rounds_csv_line(row).c_str());
   std::printf("run: %s  (rounds.csv, pool.csv, state.json, plots/, checkpoints/)\n", al_config.run_dir.c_str());
@@ -29,7 +40,7 @@ int run(const std::vector<std::string>& argv) {
 
 Command al_command() {
   return {"al", "the molecule-generation active-learning loop (and its GRPO baseline)",
-          "usage: retort al CONFIG.json [--set key=value ...]\n"
+          "usage: retort al CONFIG.json [--set key=value ...] [--probe N]\n"
           "\n"
           "STGG+AL-style active learning: a conditional SMILES generator (the tiny policy, prompted with\n"
           "property bins such as <fosc=3><wl=5>) is pretrained on a corpus, then each round generates,\n"
@@ -42,6 +53,9 @@ Command al_command() {
           "Re-running the same command resumes after the last completed round.\n"
           "\n"
           "  --set key=value   override a config value (dotted key; value parsed as JSON, else a string)\n"
+          "  --probe N         only measure the generator (pretraining it first if needed): N samples at each\n"
+          "                    of rounds.temperatures with round 1's conditions, filtered and counted into\n"
+          "                    RUN_DIR/probe/ (no oracle, no fine-tuning)\n"
           "\n"
           "Config keys (defaults in src/al/al_config.cpp): name, run_dir, seed, threads, method (al|grpo),\n"
           "objective (fosc|nir|druglike), corpus.{path,max_rows,max_heavy_atoms,novel_against_corpus},\n"

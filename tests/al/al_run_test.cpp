@@ -191,6 +191,55 @@ TEST(AlRun, GrpoBaselineStopsAtTheEvaluationBudget) {
   fs::remove_all(dir);
 }
 
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The GRPO baseline's checkpoint holds its AdamW moments: a run killed after step 2 and resumed ends
+// with the same weights (byte for byte), rounds and pool as the uninterrupted run. With fresh moments
+// after the resume (the behaviour before) the step-3 update differs and so do the weights.
+TEST(AlRun, GrpoResumeAfterAKillContinuesWithTheSavedOptimiserState) {
+  fs::path a = temp_dir("grpo_uninterrupted"), b = temp_dir("grpo_killed");
+  auto config_for = [](const fs::path& dir) {
+    nlohmann::json j = small_config(dir);
+    j["method"] = "grpo";
+    j["rounds"] = {{"count", 4}, {"oracle_budget", 1000}, {"sample_batch_size", 32}};
+    j["grpo"] = {{"prompts_per_step", 2}, {"group_size", 4}, {"lr", 1e-3}};
+    j["filter"] = {{"novel", false}, {"unique", false}};  // rewards for every valid sample
+    j.erase("finetune");
+    return j;
+  };
+  RunOptions quiet;
+  quiet.quiet = true;
+  RunSummary full = run_active_learning(resolve(config_for(a)), config_for(a), quiet);
+  ASSERT_EQ(full.rows.size(), 4u);
+  int rewarded = 0;
+  for (const auto& row : full.rows) rewarded += row.oracle_calls;
+  ASSERT_GT(rewarded, 0) << "no sample scored: every GRPO step had zero advantages";
+  EXPECT_TRUE(fs::exists(a / "checkpoints/round-4/optimizer.pt"));
+  EXPECT_TRUE(fs::exists(a / "checkpoints/round-4/trainer_state.json"));
+
+  RunOptions kill = quiet;
+  kill.stop_round = 3;
+  kill.stop_phase = "finetune";  // step 3's update done in memory, its checkpoint never written
+  EXPECT_TRUE(run_active_learning(resolve(config_for(b)), config_for(b), kill).stopped_early);
+  RunSummary resumed = run_active_learning(resolve(config_for(b)), config_for(b), quiet);
+  EXPECT_EQ(resumed.resumed_from_round, 2);
+  auto rows_a = lines_of(a / "rounds.csv"), rows_b = lines_of(b / "rounds.csv");
+  ASSERT_EQ(rows_a.size(), rows_b.size());
+  for (std::size_t i = 0; i < rows_a.size(); ++i) EXPECT_EQ(without_seconds(rows_a[i]), without_seconds(rows_b[i]));
+  for (const char* round : {"round-3", "round-4"}) {
+    std::string wa = file_bytes(a / "checkpoints" / round / "model.safetensors");
+    ASSERT_FALSE(wa.empty());
+    EXPECT_TRUE(wa == file_bytes(b / "checkpoints" / round / "model.safetensors")) << round << " weights differ";
+  }
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
 TEST(AlRun, ConfigErrorsNameTheKey) {
   nlohmann::json j = small_config(temp_dir("bad"));
   j["objective"] = "colour";
