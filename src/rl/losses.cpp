@@ -283,6 +283,10 @@ std::vector<std::string> policy_loss_names() {
   return names;
 }
 
+Aggregation default_aggregation(const std::string& loss_name) {
+  return loss_name == "gspo" ? Aggregation::seq_mean_token_mean : Aggregation::token_mean;
+}
+
 PolicyLossOutput compute_policy_loss(const std::string& name, const PolicyLossInputs& inputs,
                                      const PolicyLossOptions& options) {
   auto& registry = policy_loss_registry();

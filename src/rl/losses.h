@@ -81,6 +81,9 @@ using PolicyLossFn = std::function<PolicyLossOutput(const PolicyLossInputs&, con
 // Name -> loss: ppo_clip, dapo, gspo, cispo, dispo, real. Each adds the configured KL and entropy terms.
 const std::map<std::string, PolicyLossFn>& policy_loss_registry();
 std::vector<std::string> policy_loss_names();
+// The aggregation a loss uses when PolicyLossOptions.aggregation is unset (gspo: seq-mean-token-mean,
+// the others token-mean); terms added beside the policy loss aggregate the same way.
+Aggregation default_aggregation(const std::string& loss_name);
 // Throws ConfigError for an unknown name, std::invalid_argument for inconsistent shapes.
 PolicyLossOutput compute_policy_loss(const std::string& name, const PolicyLossInputs& inputs,
                                      const PolicyLossOptions& options = {});

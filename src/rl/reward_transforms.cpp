@@ -75,6 +75,16 @@ double verifree_reward(const std::vector<double>& logps, bool has_answer_slot) {
   return std::exp(std::accumulate(logps.begin(), logps.end(), 0.0));
 }
 
+double answer_gradient_coefficient(const std::string& kind, const std::vector<double>& logps, double weight,
+                                   bool per_token, bool has_answer_slot) {
+  if (kind == "log_prob") {
+    require_tokens(logps, "log-prob reward");
+    return per_token ? weight / static_cast<double>(logps.size()) : weight;
+  }
+  if (kind == "verifree") return weight * verifree_reward(logps, has_answer_slot);
+  return 0.0;
+}
+
 double rlpr_mean_token_probability(const std::vector<double>& logps) {
   require_tokens(logps, "RLPR reward");
   double sum = 0;

@@ -3,6 +3,7 @@
 // noisy-verifier corrections, SAR, and verpo-style partial credit. Formulas: ../shared/ALGORITHMS.md.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,12 @@ double fraction_zero_std_groups(const std::vector<double>& rewards, const std::v
 double log_prob_reward(const std::vector<double>& answer_token_logps, bool per_token = false);
 //   VeriFree: R = exp(sum_t log p(a*_t)); 0 when the response has no answer slot.
 double verifree_reward(const std::vector<double>& answer_token_logps, bool has_answer_slot = true);
+// The direct term of a likelihood reward's gradient: d(weight * R)/d theta = weight * R * grad log pi(z)
+// + c * grad log pi(a* | q, z), with c = weight (log_prob; / |a*| when per_token) or weight * R
+// (VeriFree: grad pi(a*) = pi(a*) grad log pi(a*)). 0 for RLPR (its paper trains the reasoning only)
+// and for a VeriFree response without an answer slot. KIND: "log_prob" | "verifree" | "rlpr".
+double answer_gradient_coefficient(const std::string& kind, const std::vector<double>& answer_token_logps,
+                                   double weight, bool per_token, bool has_answer_slot);
 //   RLPR: score = mean_t p(a*_t); R = max(score_with_reasoning - score_without_reasoning, 0) + format bonus.
 double rlpr_mean_token_probability(const std::vector<double>& answer_token_logps);
 double rlpr_reward(const std::vector<double>& logps_with_reasoning, const std::vector<double>& logps_without_reasoning,

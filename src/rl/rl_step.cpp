@@ -198,6 +198,11 @@ void Trainer::add_likelihood_rewards(std::vector<RolloutGroup>& groups) {
       }
       group.scores[i].components["likelihood"] = value;
       group.rewards[i] += lr.weight * value;
+      if (lr.answer_gradient && lr.kind != "rlpr") {
+        group.answer_rows.push_back(requests[n]);
+        group.answer_row_weights.push_back(
+            answer_gradient_coefficient(lr.kind, logps[n], lr.weight, lr.per_token, has_slot[n]));
+      }
     }
   }
 }
@@ -536,6 +541,7 @@ std::map<std::string, double> Trainer::update_policy(const std::vector<RolloutGr
       for (const auto& [name, v] : out.metrics) loss_metrics[name] += v;
       ++micro_batches;
     }
+    epoch_loss += backward_answer_gradient(groups, group_first, group_last, loss_opt, m);
     epoch_loss = dist::world().all_reduce(epoch_loss, dist::ReduceOp::sum);  // global: every rank skips or steps alike
     OptimizerStepReport report = optimizer_->step(epoch_loss);
     grad_norm += report.grad_norm / rl.epochs;

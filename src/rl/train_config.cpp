@@ -62,6 +62,7 @@ void read_likelihood_reward(const Config& c, RlSettings& rl) {
   l.per_token = c.get_bool(p + ".per_token", true);
   l.format_bonus = c.get_double(p + ".format_bonus", 0.1);
   l.std_filter = c.get_bool(p + ".std_filter", false);
+  l.answer_gradient = c.get_bool(p + ".answer_gradient", true);
   if (l.std_filter && l.kind != "rlpr") c.fail(p + ".std_filter", "is RLPR's filter: needs kind \"rlpr\"");
 }
 

@@ -63,6 +63,9 @@ struct LikelihoodRewardSettings {
   bool per_token = true;           // log_prob: mean over the answer's tokens (false: sum)
   double format_bonus = 0.1;       // rlpr: added when the verifier's format component is > 0
   bool std_filter = false;         // rlpr: drop groups with std < 0.5 EMA(std)
+  // log_prob / verifree: also train log pi(a* | q, z) directly (the reward's own gradient through a*,
+  // ALGORITHMS.md); false keeps only the REINFORCE term on the reasoning.
+  bool answer_gradient = true;
 };
 
 // Noisy-verifier correction (rl.noisy_verifier) given false-positive / false-negative rates.

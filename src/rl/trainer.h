@@ -19,6 +19,8 @@
 #include "model/tokenizer.h"
 #include "rl/hard_sample_mining.h"
 #include "rl/hint_scaffold.h"
+#include "rl/likelihood_scoring.h"
+#include "rl/losses.h"
 #include "rl/optimizer.h"
 #include "rl/prompting.h"
 #include "rl/reward_transforms.h"
@@ -81,6 +83,10 @@ class Trainer {
     std::vector<Score> scores;    // the verifiers' (or reward function's) scores
     std::vector<double> rewards;  // the reward that trains: score + transforms (noisy, SAR, likelihood, overlong)
     int64_t hint_tier = -1;       // Scaf-GRPO: the tier whose hinted rollout replaced a failed one
+    // Likelihood rewards with answer_gradient: per rollout, prompt + reasoning + <answer> -> a*, and the
+    // coefficient of its supervised term (answer_gradient_coefficient); empty otherwise.
+    std::vector<ContinuationRequest> answer_rows;
+    std::vector<double> answer_row_weights;
   };
 
   void load_or_create_policy();
@@ -101,6 +107,10 @@ class Trainer {
   void apply_hints(std::vector<RolloutGroup>& groups, std::map<std::string, double>& m);
   std::vector<bool> groups_to_train(const std::vector<RolloutGroup>& groups);
   std::map<std::string, double> update_policy(const std::vector<RolloutGroup>& groups);
+  // Backward of the likelihood rewards' direct term over GROUPS[first, last) (answer_gradient.cpp);
+  // returns its loss value.
+  double backward_answer_gradient(const std::vector<RolloutGroup>& groups, int64_t first, int64_t last,
+                                  const PolicyLossOptions& loss_options, std::map<std::string, double>& m);
   Score score_completion(const Example& example, const std::string& completion) const;
   int64_t rl_step_index() const { return step_ - config_.sft.steps; }  // 0-based RL step now running
   void evaluate_stage(const std::string& stage);

@@ -87,3 +87,12 @@ TEST(RewardTransforms, PartialCreditWeighsRareChecksMore) {
   EXPECT_NEAR(rewards[1], 0.5 * w0 / (w0 + w1), 1e-12);
   EXPECT_THROW(partial_credit_rewards({{true}, {true, false}}), std::invalid_argument);
 }
+
+TEST(RewardTransforms, AnswerGradientCoefficientIsTheRewardsOwnDerivative) {
+  const std::vector<double> logps = {std::log(0.5), std::log(0.8)};
+  EXPECT_DOUBLE_EQ(answer_gradient_coefficient("log_prob", logps, 2.0, /*per_token=*/true, true), 1.0);   // 2 / 2 tokens
+  EXPECT_DOUBLE_EQ(answer_gradient_coefficient("log_prob", logps, 2.0, /*per_token=*/false, true), 2.0);
+  EXPECT_NEAR(answer_gradient_coefficient("verifree", logps, 2.0, true, true), 2.0 * 0.4, 1e-12);  // w * pi(a*)
+  EXPECT_EQ(answer_gradient_coefficient("verifree", logps, 2.0, true, /*has_answer_slot=*/false), 0.0);
+  EXPECT_EQ(answer_gradient_coefficient("rlpr", logps, 2.0, true, true), 0.0);
+}

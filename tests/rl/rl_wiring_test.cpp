@@ -212,6 +212,36 @@ TEST(RlWiring, SelfAlignedAndLikelihoodRewardsAddTheirComponents) {
   }
 }
 
+// The log-prob reward's direct term: -sum_n c_n sum_t log pi(a*_t | q, z_n), c_n = weight / |a*|, divided by
+// the policy loss's token count (dapo: token-mean), so its value is -weight * sum_n R_n / tokens; and it is
+// what moves log pi(a*): with it, 6 steps raise the reward far above the REINFORCE term alone.
+TEST(RlWiring, LikelihoodAnswerGradientTrainsTheReferenceAnswer) {
+  ScratchDir dir("answer_gradient");
+  auto train = write_examples(dir.path / "train.jsonl", numbered_examples({"a", "b"}));
+  std::map<bool, double> last_reward;
+  for (bool on : {true, false}) {
+    auto config = small_config(dir.path / (on ? "on" : "off"), train, 6);
+    config["rl"]["loss"] = "dapo";
+    config["rl"]["lr"] = 0.01;
+    config["rl"]["likelihood_reward"] = {{"kind", "log_prob"}, {"weight", 0.5}, {"answer_gradient", on}};
+    Trainer trainer(parse_config(config), config);
+    trainer.set_reward_function([](const Example&, const std::string&) { return fixed_score(1, true); });
+    trainer.run();
+    auto rows = read_jsonl(dir.path / (on ? "on" : "off") / "metrics.jsonl");
+    ASSERT_EQ(rows.size(), 6u);
+    const auto& first = rows.front();
+    EXPECT_EQ(first.contains("likelihood/answer_loss"), on);
+    if (on) {
+      double mean_r = first["rewards/likelihood/mean"].get<double>();
+      double tokens_per_row = first["completions/mean_length"].get<double>();
+      EXPECT_NEAR(first["likelihood/answer_loss"].get<double>(), -0.5 * mean_r / tokens_per_row, 1e-5);
+      EXPECT_NEAR(first["likelihood/answer_nll"].get<double>(), -mean_r, 1e-5);  // "yes" is one token here
+    }
+    last_reward[on] = rows.back()["rewards/likelihood/mean"].get<double>();
+  }
+  EXPECT_GT(last_reward[true], last_reward[false] + 1.0) << last_reward[true] << " vs " << last_reward[false];
+}
+
 TEST(RlWiring, ContinuationLogprobsMatchAFullForward) {
   auto tokenizer = model::Tokenizer::tiny_default();
   auto arch = model::tiny_config(tokenizer, false);
