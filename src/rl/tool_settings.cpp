@@ -43,6 +43,7 @@ ToolSettings read_tool_settings(const Config& c) {
   t.threads = static_cast<int>(c.get_int("tools.threads", 4, 1, 64));
   t.error_cost = c.get_double("tools.error_cost", 0.0, 0.0);
   t.max_error_cost = c.get_double("tools.max_error_cost", 0.5, 0.0);
+  t.prompt_schemas = c.get_string("tools.prompt_schemas", "full", {"full", "compact", "none"});
   return t;
 }
 
@@ -52,7 +53,62 @@ tools::ToolRegistry tool_registry(const ToolSettings& settings) {
 }
 
 std::vector<nlohmann::ordered_json> tool_schemas(const ToolSettings& settings) {
-  return tool_registry(settings).schema_list();
+  if (settings.prompt_schemas == "none") return {};
+  std::vector<nlohmann::ordered_json> schemas = tool_registry(settings).schema_list();
+  if (settings.prompt_schemas == "compact")
+    for (auto& s : schemas) s = compact_tool_schema(s);
+  return schemas;
+}
+
+namespace {
+
+// "Average molecular weight (g/mol, IUPAC atomic weights) and monoisotopic exact mass." stays one
+// sentence without the aside: "Average molecular weight and monoisotopic exact mass."
+std::string first_sentence_without_asides(const std::string& text) {
+  std::string out;
+  int depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    if (ch == '(') {
+      ++depth;
+      while (!out.empty() && out.back() == ' ') out.pop_back();  // the space before the aside
+      continue;
+    }
+    if (ch == ')' && depth > 0) {
+      --depth;
+      continue;
+    }
+    if (depth > 0) continue;
+    if (ch == '.' && (i + 1 == text.size() || text[i + 1] == ' ')) break;
+    out += ch;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? out : out + ".";
+}
+
+}  // namespace
+
+nlohmann::ordered_json compact_tool_schema(const nlohmann::ordered_json& schema) {
+  const nlohmann::ordered_json& function = schema.at("function");
+  nlohmann::ordered_json parameters = {{"type", "object"}, {"properties", nlohmann::ordered_json::object()}};
+  nlohmann::ordered_json required = nlohmann::ordered_json::array();
+  const nlohmann::ordered_json& full = function.value("parameters", nlohmann::ordered_json::object());
+  if (full.contains("required") && full.contains("properties")) {
+    for (const auto& name : full.at("required")) {
+      const std::string key = name.get<std::string>();
+      const nlohmann::ordered_json& property = full.at("properties").value(key, nlohmann::ordered_json::object());
+      nlohmann::ordered_json compact = nlohmann::ordered_json::object();
+      if (property.contains("type")) compact["type"] = property.at("type");
+      parameters["properties"][key] = compact;
+      required.push_back(key);
+    }
+  }
+  parameters["required"] = required;
+  return {{"type", schema.value("type", "function")},
+          {"function",
+           {{"name", function.at("name")},
+            {"description", first_sentence_without_asides(function.value("description", ""))},
+            {"parameters", parameters}}}};
 }
 
 double tool_error_penalty(const ToolSettings& settings, const std::vector<ToolCallRecord>& calls) {

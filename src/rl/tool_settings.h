@@ -4,7 +4,11 @@
 //
 //   "tools": {"enabled": true, "names": ["molecular_weight", "descriptors"], "max_calls": 4,
 //             "max_response_tokens": 256, "deadline_ms": 10000, "threads": 4,
-//             "error_cost": 0.1, "max_error_cost": 0.5}
+//             "error_cost": 0.1, "max_error_cost": 0.5, "prompt_schemas": "full"}
+// prompt_schemas says how much of each schema the system prompt's "# Tools" block carries: "full" (the
+// default: the registry's whole schema), "compact" (compact_tool_schema: ~50 tokens a tool instead of
+// 110-230) or "none" (no "# Tools" block; the config's system prompt must name the tools - for a policy
+// trained from scratch, which learns the tools from its SFT traces and cannot read schemas anyway).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -29,6 +33,7 @@ struct ToolSettings {
   int threads = 4;                 // calls run at once across a batch
   double error_cost = 0.0;         // subtracted from the reward per failed call ...
   double max_error_cost = 0.5;     // ... up to this much per episode
+  std::string prompt_schemas = "full";  // "full", "compact" or "none" (see above)
 
   rollout::ToolEpisodeLimits limits() const;
 };
@@ -40,8 +45,13 @@ ToolSettings read_tool_settings(const Config& config);
 const tools::ToolRegistry& default_tool_registry();
 // The tools SETTINGS allow (all when names is empty).
 tools::ToolRegistry tool_registry(const ToolSettings& settings);
-// Their JSON schemas, for the "# Tools" block of the system prompt.
+// Their JSON schemas, for the "# Tools" block of the system prompt, as settings.prompt_schemas says
+// (empty for "none": the template then renders no "# Tools" block).
 std::vector<nlohmann::ordered_json> tool_schemas(const ToolSettings& settings);
+// SCHEMA ({"type": "function", "function": {"name", "description", "parameters"}}) with the description
+// cut to its first sentence, parenthesised asides removed, and the parameters reduced to the required
+// arguments with their types: {"type": "object", "properties": {"smiles": {"type": "string"}}, "required": [...]}.
+nlohmann::ordered_json compact_tool_schema(const nlohmann::ordered_json& schema);
 
 // The reward change for an episode's CALLS: -error_cost per failed call, at most -max_error_cost.
 double tool_error_penalty(const ToolSettings& settings, const std::vector<ToolCallRecord>& calls);
