@@ -144,7 +144,18 @@ void apply_pick(OracleResult& result, const OracleSettings& settings) {
     nm += settings.wavelength_gap_coefficient * (1239.84193 / *result.gap_ev);
   }
   result.wavelength_nm = nm;
-  result.oscillator_strength = chosen->oscillator_strength;
+  double f = chosen->oscillator_strength;
+  if (settings.pick.f_max_lowest > 0 || settings.pick.f_window_ev > 0) {
+    f = 0;
+    const double first_ev = result.states.front().energy_ev;
+    for (std::size_t i = 0; i < result.states.size(); ++i) {
+      const auto& s = result.states[i];
+      bool in = settings.pick.f_max_lowest > 0 ? i < static_cast<std::size_t>(settings.pick.f_max_lowest)
+                                               : s.energy_ev <= first_ev + settings.pick.f_window_ev;
+      if (in) f = std::max(f, s.oscillator_strength);
+    }
+  }
+  result.oscillator_strength = f;
 }
 
 namespace {

@@ -35,8 +35,13 @@ const char* geometry_name(GeometryLevel level);
 
 // Which excitation is "the lowest": the first CI state, or the first one whose oscillator strength is
 // at least bright_threshold (falls back to the first state when none is bright enough).
+// The reported f_osc comes from the same state unless an f rule is set: the largest f among the lowest
+// f_max_lowest states, or among the states within f_window_ev eV of the first (INDO/S orders close
+// states differently from sTDA-xTB, so the bright state of a near-degenerate pair may come second).
 struct StatePick {
   double bright_threshold = 0;  // 0 = first state
+  int f_max_lowest = 0;         // > 0: f = max f of the lowest K states
+  double f_window_ev = 0;       // > 0: f = max f of the states within W eV of the first
 };
 
 struct OracleSettings {

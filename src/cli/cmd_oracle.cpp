@@ -44,7 +44,7 @@ std::string smiles_of_line(const std::string& line) {
 int run(const std::vector<std::string>& argv) {
   Args args(argv, {"no-gap"});
   args.allow_only({"in", "out", "workers", "cache", "timeout", "geometry", "ci", "maxci", "pick", "wavelength-fit",
-                   "states", "memory-gb", "no-gap", "conformers", "help"});
+                   "states", "memory-gb", "no-gap", "conformers", "pick-f", "help"});
   if (!args.positionals().empty()) throw UsageError("unexpected argument '" + args.positionals()[0] + "'");
   std::string in_path = args.require("in");
   std::string out_path = args.require("out");
@@ -101,6 +101,20 @@ int run(const std::vector<std::string>& argv) {
     else if (p->rfind("bright:", 0) == 0) settings.pick.bright_threshold = parse_double("pick", p->substr(7));
     else throw UsageError("--pick: expected first or bright:F, got '" + *p + "'");
     if (settings.pick.bright_threshold < 0) throw UsageError("--pick: threshold must be >= 0");
+  }
+  if (auto p = args.get("pick-f")) {
+    settings.pick.f_max_lowest = 0;
+    settings.pick.f_window_ev = 0;
+    if (p->rfind("max:", 0) == 0) {
+      double k = parse_double("pick-f", p->substr(4));
+      if (k < 1 || k != static_cast<int>(k)) throw UsageError("--pick-f: expected max:K with an integer K >= 1, got '" + *p + "'");
+      settings.pick.f_max_lowest = static_cast<int>(k);
+    } else if (p->rfind("window:", 0) == 0) {
+      settings.pick.f_window_ev = parse_double("pick-f", p->substr(7));
+      if (settings.pick.f_window_ev <= 0) throw UsageError("--pick-f: window:W needs W > 0 eV, got '" + *p + "'");
+    } else if (*p != "same") {
+      throw UsageError("--pick-f: expected same, max:K or window:W, got '" + *p + "'");
+    }
   }
   if (auto w = args.get("wavelength-fit")) {
     settings.wavelength_scale = 1;
@@ -183,7 +197,7 @@ Command oracle_command() {
           "usage: retort oracle --in SMILES.txt --out OUT.csv [--workers N] [--cache PATH] [--timeout S]\n"
           "                     [--geometry gfnff|gfn2[:LEVEL]] [--no-gap] [--ci N,M] [--maxci K]\n"
           "                     [--pick first|bright:F] [--wavelength-fit A,B[,C]|none] [--states OUT.jsonl]\n"
-          "                     [--memory-gb G] [--conformers openbabel|etkdg:K]\n"
+          "                     [--memory-gb G] [--conformers openbabel|etkdg:K] [--pick-f same|max:K|window:W]\n"
           "\n"
           "Per molecule: Open Babel MMFF94 3D -> xtb --gfnff --opt -> (gfn2: xtb --gfn 2 --opt; else a GFN2\n"
           "single point for the HOMO-LUMO gap unless --no-gap) -> MOPAC INDO CIS C.I.=(N,M) 1SCF on the xTB\n"
@@ -203,6 +217,8 @@ Command oracle_command() {
           "  --ci N,M             INDO/S active space: N orbitals, M of them doubly occupied (default 20,10)\n"
           "  --maxci K            MAXCI, most configurations (default 400)\n"
           "  --pick RULE          first: the first excited state (default); bright:F: the first with f >= F\n"
+          "  --pick-f RULE        f_osc: same (of the picked state, default), max:K (largest f of the lowest K\n"
+          "                       states) or window:W (largest f within W eV of the first state)\n"
           "  --wavelength-fit F   A,B: report A*nm+B; A,B,C: A*nm+B+C*(1239.84/gap_eV) (calibrations against\n"
           "                       sTDA-xTB, chem/oracle/README.md); none: raw INDO/S nm\n"
           "  --states PATH        also write every excited state and failure message per line as JSONL\n"

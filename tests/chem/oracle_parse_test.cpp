@@ -144,6 +144,30 @@ TEST(OracleParse, PickRuleAndCalibration) {
   EXPECT_FALSE(r.wavelength_nm.has_value());
 }
 
+TEST(OracleParse, OscillatorStrengthRules) {
+  // 4-nitroaniline's table: 2.7951 eV f 0, 3.0387 eV f 0.000034, 3.7114 eV f 0.539149, 4.2503 eV f 0.001052.
+  OracleResult r;
+  r.status = OracleStatus::ok;
+  r.states = parse_mopac_excited_states(kMopacTable).states;
+  ASSERT_EQ(r.states.size(), 4u);
+  OracleSettings s;
+  s.pick.f_max_lowest = 2;  // the lowest two: max(0, 0.000034)
+  apply_pick(r, s);
+  EXPECT_DOUBLE_EQ(*r.oscillator_strength, 0.000034);
+  EXPECT_DOUBLE_EQ(*r.wavelength_nm, 443.58);  // the wavelength stays the first state's
+  s.pick.f_max_lowest = 3;  // reaches the 334 nm band
+  apply_pick(r, s);
+  EXPECT_DOUBLE_EQ(*r.oscillator_strength, 0.539149);
+  s.pick.f_max_lowest = 0;
+  s.pick.f_window_ev = 0.5;  // states up to 3.2951 eV: the first two
+  apply_pick(r, s);
+  EXPECT_DOUBLE_EQ(*r.oscillator_strength, 0.000034);
+  s.pick.f_window_ev = 1.0;  // up to 3.7951 eV: includes 3.7114
+  apply_pick(r, s);
+  EXPECT_DOUBLE_EQ(*r.oscillator_strength, 0.539149);
+  EXPECT_DOUBLE_EQ(*r.wavelength_nm, 443.58);
+}
+
 TEST(OracleParse, SettingsHashFollowsWhatTheTableDependsOn) {
   OracleSettings a, b;
   EXPECT_EQ(a.settings_hash(), b.settings_hash());
