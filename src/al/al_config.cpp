@@ -45,6 +45,7 @@ AlConfig AlConfig::from(const Config& c) {
   a.pretrain_steps = static_cast<int>(c.get_int("generator.pretrain_steps", 1000, 0));
   a.pretrain_batch_size = static_cast<int>(c.get_int("generator.pretrain_batch_size", 32, 1));
   a.pretrain_lr = c.get_double("generator.pretrain_lr", 1e-3, 0.0);
+  a.pretrain_smiles_variants = static_cast<int>(c.get_int("generator.pretrain_smiles_variants", 0, 0, 64));
 
   a.rounds = static_cast<int>(c.get_int("rounds.count", 4, 1));
   a.generate_per_round = static_cast<int>(c.get_int("rounds.generate", 200, 1));

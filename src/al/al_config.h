@@ -29,6 +29,7 @@ struct AlConfig {
   std::string generator_init;      // a checkpoint dir to start from instead of pretraining
   std::string pretrained_dir;      // where the pretrained generator is kept (reused when present)
   int pretrain_steps = 1000, pretrain_batch_size = 32;
+  int pretrain_smiles_variants = 0;  // > 0: add up to this many rooted SMILES spellings per corpus molecule
   double pretrain_lr = 1e-3;
 
   int rounds = 4;                  // AL rounds (GRPO: upper bound on steps; the budget ends it)

@@ -14,6 +14,7 @@
 #include "al/corpus.h"
 #include "al/molecule_pool.h"
 #include "al/smiles_generator.h"
+#include "al/smiles_variants.h"
 #include "chem/descriptors.h"
 #include "chem/molecule.h"
 #include "chem/oracle/oracle_cache.h"
@@ -254,6 +255,17 @@ class Run {
     SmilesGenerator g = SmilesGenerator::create(c_.generator);
     log("pretraining a " + std::to_string(g.parameter_count()) + "-parameter generator for " +
         std::to_string(c_.pretrain_steps) + " steps");
+    std::vector<TrainingPair> pairs = corpus_pairs();
+    if (c_.pretrain_smiles_variants > 0) {
+      // Augmentation: each molecule also spelled from other start atoms, same condition.
+      std::mt19937_64 rng(mix_seed(c_.seed, "al/pretrain-variants"));
+      std::size_t originals = pairs.size();
+      for (std::size_t i = 0; i < originals; ++i)
+        for (auto& v : smiles_variants(pairs[i].smiles, c_.pretrain_smiles_variants, rng))
+          pairs.push_back({pairs[i].condition, std::move(v)});
+      log("pretraining pairs: " + std::to_string(originals) + " corpus SMILES + " +
+          std::to_string(pairs.size() - originals) + " rooted variants");
+    }
     TrainSettings t;
     t.steps = c_.pretrain_steps;
     t.batch_size = c_.pretrain_batch_size;
@@ -262,7 +274,7 @@ class Run {
     t.seed = mix_seed(c_.seed, "al/pretrain");
     t.label = "pretrain";
     auto start = std::chrono::steady_clock::now();
-    summary.pretrain_loss = g.train(corpus_pairs(), t);
+    summary.pretrain_loss = g.train(pairs, t);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     g.save(c_.pretrained_dir);
     char line[160];
