@@ -134,6 +134,62 @@ def ok_records(records, indices, with_gap=False):
             and (not with_gap or records[i].get("gap_ev"))]
 
 
+def cross_validated_rho(x, labels, fit, predict, folds=5, seed=0):
+    """Spearman rho of out-of-fold predictions within the fit half (FOLDS folds): how a calibration
+    ranks molecules it was not fitted on, comparable between one- and two-feature fits."""
+    order = np.random.default_rng(seed).permutation(len(labels))
+    pred = np.empty(len(labels))
+    for k in range(folds):
+        test = order[k::folds]
+        train = np.setdiff1d(order, test)
+        pred[test] = predict(x[test], fit(x[train], labels[train]))
+    return spearman(pred, labels)
+
+
+def huber(design, y, delta, iterations=100):
+    """Huber regression by iteratively reweighted least squares: y ~ design @ coef, residuals beyond
+    DELTA weighted down (robust to INDO/S's rare spurious states and the few tiny GFN2 gaps)."""
+    w = np.ones(len(y))
+    for _ in range(iterations):
+        coef = np.linalg.lstsq(design * np.sqrt(w)[:, None], y * np.sqrt(w), rcond=None)[0]
+        r = np.abs(y - design @ coef)
+        w = np.where(r <= delta, 1.0, delta / np.maximum(r, 1e-12))
+    return coef
+
+
+def evaluate_energy_fit(sample, records, fit_idx, held_idx, rule):
+    """Calibration in energy space with the GFN2 gap: label_eV ~ a * state_eV + c * gap_eV + b (Huber,
+    delta 0.1 eV) on the fit half; wavelength = 1239.84 / predicted eV; figures on the held-out half."""
+    threshold = float(rule.partition(":")[2]) if rule.startswith("bright:") else 0.0
+
+    def points(indices):
+        keep = ok_records(records, indices, True)
+        x = np.array([[pick(records[i]["states"], threshold)[0], records[i]["gap_ev"]] for i in keep]).reshape(-1, 2)
+        return x, np.array([sample[i]["wavelength"] for i in keep])
+
+    x_fit, l_fit = points(fit_idx)
+    x_held, l_held = points(held_idx)
+    design = lambda x: np.hstack([x, np.ones((len(x), 1))])
+    fit = lambda x, l: huber(design(x), 1239.84193 / l, delta=0.1)
+    to_nm = lambda e: np.where(e > 0, 1239.84193 / np.maximum(e, 1e-9), np.inf)
+    predict = lambda x, coef: to_nm(design(x) @ coef)
+    coef = fit(x_fit, l_fit)
+    pred_fit, pred_held = predict(x_fit, coef), predict(x_held, coef)
+    nan = float("nan")
+    return {
+        "rule": rule, "fit": "eV+gap",
+        "fit_rho_wavelength": spearman(pred_fit, l_fit),
+        "cv_rho_wavelength": cross_validated_rho(x_fit, l_fit, fit, predict),
+        "scale": float(coef[0]), "offset_nm": nan, "gap_nm_coefficient": nan,
+        "energy_fit": [float(coef[0]), float(coef[2]), float(coef[1])],  # --energy-fit A,B,C: eV = A*state_eV + B + C*gap_eV
+        "n_held_ok": int(len(x_held)),
+        "rho_wavelength": spearman(pred_held, l_held),
+        "mae_nm_calibrated": float(np.mean(np.abs(pred_held - l_held))) if len(x_held) else nan,
+        "mae_nm_raw": float(np.mean(np.abs(1239.84193 / x_held[:, 0] - l_held))) if len(x_held) else nan,
+        "median_ae_nm_calibrated": float(np.median(np.abs(pred_held - l_held))) if len(x_held) else nan,
+    }
+
+
 def evaluate_wavelength(sample, records, fit_idx, held_idx, rule, with_gap=False):
     """Linear wavelength fit on the fit half; figures on the held-out half. RULE: first or bright:F (the
     state whose nm is read). With WITH_GAP the fit has a second feature, the GFN2 HOMO-LUMO gap as a
@@ -150,14 +206,17 @@ def evaluate_wavelength(sample, records, fit_idx, held_idx, rule, with_gap=False
     x_held, l_held = points(held_idx)
     design = lambda x: np.hstack([x, np.ones((len(x), 1))])
     if with_gap:
-        coef = np.linalg.lstsq(design(x_fit), l_fit, rcond=None)[0]  # least squares (two features)
+        fit = lambda x, l: np.linalg.lstsq(design(x), l, rcond=None)[0]  # least squares (two features)
     else:
-        coef = theil_sen(x_fit[:, 0], l_fit)  # robust: INDO/S has rare spurious states near 1000-2700 nm
-    pred_fit, pred_held = design(x_fit) @ coef, design(x_held) @ coef
+        fit = lambda x, l: theil_sen(x[:, 0], l)  # robust: INDO/S has rare spurious states near 1000-2700 nm
+    predict = lambda x, coef: design(x) @ coef
+    coef = fit(x_fit, l_fit)
+    pred_fit, pred_held = predict(x_fit, coef), predict(x_held, coef)
     nan = float("nan")
     return {
         "rule": rule, "fit": "nm+gap" if with_gap else "nm",
         "fit_rho_wavelength": spearman(pred_fit, l_fit),
+        "cv_rho_wavelength": cross_validated_rho(x_fit, l_fit, fit, predict),
         "scale": float(coef[0]), "offset_nm": float(coef[-1]), "gap_nm_coefficient": float(coef[1]) if with_gap else 0.0,
         "n_held_ok": int(len(x_held)),
         "rho_wavelength": spearman(pred_held, l_held),
@@ -221,9 +280,10 @@ def main():
         compute = [r for r in records if not r["cache_hit"]]
         wl = [evaluate_wavelength(sample, records, fit_idx, held_idx, rule, with_gap)
               for rule in wl_rules for with_gap in (False, True)]
+        wl += [evaluate_energy_fit(sample, records, fit_idx, held_idx, rule) for rule in wl_rules]
         fo = [evaluate_f(sample, records, fit_idx, held_idx, rule) for rule in f_rules]
         # Chosen on the fit half only, per output: the wavelength rule/fit and the f_osc rule.
-        best_wl = max(wl, key=lambda e: e["fit_rho_wavelength"])
+        best_wl = max(wl, key=lambda e: e["cv_rho_wavelength"])
         best_f = max(fo, key=lambda e: e["fit_rho_f_osc"])
         statuses = {}
         for r in records:
@@ -231,15 +291,15 @@ def main():
         seconds = [r["seconds"] for r in records if r["status"] == "ok"]
         configs.append({"config": config, "failure_rate": failures / len(records), "statuses": statuses,
                         "wavelength": wl, "f_osc": fo, "best_wavelength": best_wl, "best_f_osc": best_f,
-                        "fit_score": best_wl["fit_rho_wavelength"] + best_f["fit_rho_f_osc"],
+                        "fit_score": best_wl["cv_rho_wavelength"] + best_f["fit_rho_f_osc"],
                         "median_seconds_when_computed": float(np.median(seconds)) if seconds else None})
         print(f"{config}: statuses {statuses}; this run {wall:.0f} s wall, {len(compute)} computed")
 
-    print("\n| config | wavelength rule | fit | fit rho wl | held rho wl | held MAE nm (calibrated / raw) | held median AE nm | failures |")
+    print("\n| config | wavelength rule | fit | fit-half rho wl (5-fold CV) | held rho wl | held MAE nm (calibrated / raw) | held median AE nm | failures |")
     print("|---|---|---|---|---|---|---|---|")
     for c in configs:
         for e in c["wavelength"]:
-            print(f"| {c['config']} | {e['rule']} | {e['fit']} | {e['fit_rho_wavelength']:.3f} | {e['rho_wavelength']:.3f} | "
+            print(f"| {c['config']} | {e['rule']} | {e['fit']} | {e['cv_rho_wavelength']:.3f} | {e['rho_wavelength']:.3f} | "
                   f"{e['mae_nm_calibrated']:.1f} / {e['mae_nm_raw']:.1f} | {e['median_ae_nm_calibrated']:.1f} | "
                   f"{100 * c['failure_rate']:.1f}% |")
     print("\n| config | f_osc rule | fit rho f | held rho f |")
@@ -247,12 +307,12 @@ def main():
     for c in configs:
         for e in c["f_osc"]:
             print(f"| {c['config']} | {e['rule']} | {e['fit_rho_f_osc']:.3f} | {e['rho_f_osc']:.3f} |")
-    print("\n| config (rules chosen on the fit half) | wavelength rule | fit rho wl | held rho wl | held MAE nm | "
+    print("\n| config (rules chosen on the fit half) | wavelength rule | fit-half CV rho wl | held rho wl | held MAE nm | "
           "f_osc rule | fit rho f | held rho f | failures |")
     print("|---|---|---|---|---|---|---|---|---|")
     for c in configs:
         w, f = c["best_wavelength"], c["best_f_osc"]
-        print(f"| {c['config']} | {w['rule']} ({w['fit']}) | {w['fit_rho_wavelength']:.3f} | {w['rho_wavelength']:.3f} | "
+        print(f"| {c['config']} | {w['rule']} ({w['fit']}) | {w['cv_rho_wavelength']:.3f} | {w['rho_wavelength']:.3f} | "
               f"{w['mae_nm_calibrated']:.1f} | {f['rule']} | {f['fit_rho_f_osc']:.3f} | {f['rho_f_osc']:.3f} | "
               f"{100 * c['failure_rate']:.1f}% |")
 
@@ -260,12 +320,16 @@ def main():
     w, f = chosen["best_wavelength"], chosen["best_f_osc"]
     best = {"config": chosen["config"], "wavelength_rule": w["rule"], "wavelength_fit": w["fit"], "f_rule": f["rule"],
             "scale": w["scale"], "offset_nm": w["offset_nm"], "gap_nm_coefficient": w["gap_nm_coefficient"],
+            "energy_fit": w.get("energy_fit"),
             "n_held_ok": w["n_held_ok"], "rho_wavelength": w["rho_wavelength"], "mae_nm_calibrated": w["mae_nm_calibrated"],
             "mae_nm_raw": w["mae_nm_raw"], "median_ae_nm_calibrated": w["median_ae_nm_calibrated"],
             "rho_f_osc": f["rho_f_osc"], "failure_rate": chosen["failure_rate"]}
-    print(f"\nchosen on the fit half (max fit rho wl + fit rho f): {best['config']}, wavelength {w['rule']} ({w['fit']}), "
-          f"f_osc {f['rule']}; calibration nm = {best['scale']:.4f} * INDO/S nm + {best['gap_nm_coefficient']:.4f} * "
-          f"(1239.84 / gap eV) + {best['offset_nm']:.1f}")
+    print(f"\nchosen on the fit half (max 5-fold CV rho wl + rho f): {best['config']}, wavelength {w['rule']} ({w['fit']}), "
+          f"f_osc {f['rule']}; " + (
+              f"calibration --energy-fit {','.join(f'{v:.4f}' for v in best['energy_fit'])} "
+              f"(eV = A * INDO/S eV + B + C * GFN2 gap eV)" if best["energy_fit"] else
+              f"calibration nm = {best['scale']:.4f} * INDO/S nm + {best['gap_nm_coefficient']:.4f} * "
+              f"(1239.84 / gap eV) + {best['offset_nm']:.1f}"))
     print(f"held out ({best['n_held_ok']} ok molecules): rho wavelength {best['rho_wavelength']:.3f}, "
           f"MAE {best['mae_nm_calibrated']:.1f} nm calibrated ({best['mae_nm_raw']:.1f} raw; median AE "
           f"{best['median_ae_nm_calibrated']:.1f}), rho f_osc {best['rho_f_osc']:.3f}, "
