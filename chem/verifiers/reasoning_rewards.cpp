@@ -139,6 +139,15 @@ void add_reasoning_components(Score& score, const std::string& reasoning, const 
       perception.reasons.push_back(v.reason);
     }
   }
+  // Counts for reports ("checkable claims per answer"); unweighted in every reward spec, so they never train.
+  int structural_checked = 0, structural_held = 0;
+  for (const char* c : {"structure", "property_consistency"})
+    if (auto it = tallies.find(c); it != tallies.end())
+      structural_checked += it->second.checked, structural_held += it->second.held;
+  if (structural_checked > 0) {
+    score.components["claims_checked"] = structural_checked;
+    score.components["claims_held"] = structural_held;
+  }
   for (const auto& [component, t] : tallies) {
     score.components[component] = static_cast<double>(t.held) / t.checked;
     score.reasons[component] = std::to_string(t.held) + "/" + std::to_string(t.checked) + " claims hold: " + join_reasons(t.reasons);

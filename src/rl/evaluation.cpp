@@ -24,7 +24,7 @@ EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& pro
                            const std::vector<Example>& examples, int64_t max_new_tokens, int64_t batch_size,
                            const std::string& label) {
   EvalResult result;
-  double correct = 0, formatted = 0, claim_answers = 0, claim_precision_sum = 0;
+  double correct = 0, formatted = 0, claim_answers = 0, claim_precision_sum = 0, claims_checked = 0;
   std::vector<double> probabilities, yes_probabilities_seen, squared_errors;
   std::vector<int> labels;
   int64_t numeric = 0;
@@ -51,6 +51,7 @@ EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& pro
       for (const char* c : {"structure", "property_consistency"})
         if (s.components.count(c)) claims += 1, held += s.components.at(c);
       if (claims > 0) claim_answers += 1, claim_precision_sum += held / claims;
+      if (s.components.count("claims_checked")) claims_checked += s.components.at("claims_checked");
       if (e.answer.is_boolean()) {
         labels.push_back(e.answer.get<bool>() ? 1 : 0);
         // An unanswered binary question scores 0.5: neither side.
@@ -80,6 +81,7 @@ EvalResult evaluate_policy(const model::Policy& policy, const PromptBuilder& pro
   result.metrics["format_rate"] = formatted / n;
   result.metrics["claims_answer_rate"] = claim_answers / n;
   result.metrics["claim_precision"] = claim_answers > 0 ? claim_precision_sum / claim_answers : 0.0;
+  result.metrics["claims_per_answer"] = claims_checked / n;  // checked structure + property claims
   if (!labels.empty()) {
     if (auto auc = roc_auc(yes_probabilities_seen, labels)) result.metrics["roc_auc"] = *auc;
     if (auto auc = roc_auc(probabilities, labels)) result.metrics["roc_auc_answers"] = *auc;

@@ -98,13 +98,18 @@ TEST(VerifierCases, ClaimComponentsOnAPropertyAnswer) {
   EXPECT_DOUBLE_EQ(g["components"]["principle"].get<double>(), 1.0) << g["reasons"];
   EXPECT_DOUBLE_EQ(g["components"]["logical_consistency"].get<double>(), 1.0) << g["reasons"];
   EXPECT_DOUBLE_EQ(g["reward"].get<double>(), 1.0 + 0.1 + 4 * 0.125);
+  // Counted for reports, never rewarded: 2 aromatic rings, 0 HBD, TPSA 61.8 (RDKit 61.82) all hold.
+  EXPECT_DOUBLE_EQ(g["components"]["claims_checked"].get<double>(), 3.0) << g["reasons"];
+  EXPECT_DOUBLE_EQ(g["components"]["claims_held"].get<double>(), 3.0) << g["reasons"];
+  EXPECT_DOUBLE_EQ(b["components"]["claims_checked"].get<double>(), 3.0) << b["reasons"];  // 3 rings, 4 HBD, TPSA > 90
+  EXPECT_DOUBLE_EQ(b["components"]["claims_held"].get<double>(), 0.0) << b["reasons"];
   EXPECT_DOUBLE_EQ(b["components"]["structure"].get<double>(), 0.0) << b["reasons"];
   EXPECT_DOUBLE_EQ(b["components"]["property_consistency"].get<double>(), 0.0) << b["reasons"];
   EXPECT_DOUBLE_EQ(b["components"]["principle"].get<double>(), 0.0) << b["reasons"];
   EXPECT_DOUBLE_EQ(b["components"]["logical_consistency"].get<double>(), 0.0) << b["reasons"];
   EXPECT_TRUE(b["correct"].get<bool>());  // the verdict is on the final answer alone
   EXPECT_DOUBLE_EQ(b["reward"].get<double>(), 1.1);
-  for (const char* c : {"structure", "property_consistency", "principle", "logical_consistency"})
+  for (const char* c : {"structure", "property_consistency", "principle", "logical_consistency", "claims_checked"})
     EXPECT_FALSE(n["components"].contains(c)) << c;
   EXPECT_DOUBLE_EQ(n["reward"].get<double>(), 1.1);
 }
