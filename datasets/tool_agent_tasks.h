@@ -3,6 +3,7 @@
 // molecule - so the policy does well only by calling the right tool and copying the result. Molecules
 // come from the shipped ESOL CSV (short SMILES only), split 80/10/10 by Bemis-Murcko scaffold (the same
 // seeded split as the MoleculeNet tasks); the partner of a similarity question comes from the same split.
+// Questions quote their SMILES ('SMILES: "CCO"') so it is tokenized as in the call's arguments.
 //
 // Examples are task "numeric" (chem.numeric: the first number of the answer within the tolerance) with
 // meta {split, kind, source, tool_checklist}. Train examples also carry meta.tool_trace, the SFT trace
@@ -25,6 +26,9 @@ struct ToolAgentOptions {
   uint64_t seed = 0;
   size_t max_smiles_length = 40;     // longer SMILES are left out (the tiny policy's context)
   double wrong_tool_fraction = 0.25; // train traces that call a wrong tool first
+  // Each train molecule gets a question of every kind (3 traces a molecule: more distinct (molecule,
+  // question) rows to copy from); valid/test molecules get one kind each, drawn at random.
+  bool every_kind_in_train = true;
 };
 
 struct ToolAgentBuild {

@@ -1,7 +1,8 @@
 // The tool_agent task builder: answers are the tool values (Python RDKit: MolWt(CCO) = 46.069,
 // MolWt(c1ccccc1) = 78.11399999999999, TPSA(CCO) = 20.23), traces call the right tool last and copy its
 // number cut after 3 decimals, a share of traces recover from a wrong tool, the split is by scaffold
-// and only train examples carry traces.
+// and only train examples carry traces; every train molecule is asked all three kinds, test molecules one,
+// and questions quote their SMILES as the call's arguments do.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -31,8 +32,22 @@ TEST(ToolAgentTasks, BuildsSplitsWithTracesFromTheToolValues) {
   options.data_dir = source_dir();
   ToolAgentBuild build = build_tool_agent_tasks(options);
   EXPECT_EQ(build.molecules_read, 1128);
-  EXPECT_EQ(static_cast<size_t>(build.molecules_used), build.train.size() + build.valid.size() + build.test.size());
+  EXPECT_EQ(static_cast<size_t>(build.molecules_used), build.train.size() / 3 + build.valid.size() + build.test.size());
   EXPECT_GT(build.test.size(), 50u);
+  ASSERT_EQ(build.train.size() % 3, 0u);
+  std::map<std::string, std::set<std::string>> kinds_of_train_molecule;
+  for (const auto& e : build.train) kinds_of_train_molecule[e.meta["source"]].insert(e.meta["kind"].get<std::string>());
+  EXPECT_EQ(kinds_of_train_molecule.size() * 3, build.train.size());
+  for (const auto& [source, kinds] : kinds_of_train_molecule) EXPECT_EQ(kinds.size(), 3u) << source;
+  std::set<std::string> ids;
+  for (const auto* split : {&build.train, &build.valid, &build.test})
+    for (const auto& e : *split) {
+      EXPECT_TRUE(ids.insert(e.id).second) << "duplicate id " << e.id;
+      EXPECT_NE(e.prompt.find("\"" + *e.smiles + "\"\n"), std::string::npos) << e.prompt;
+      const auto& args = e.meta["tool_checklist"][0]["arguments"];
+      for (const auto& [key, value] : args.items())
+        EXPECT_NE(e.prompt.find("\"" + value.get<std::string>() + "\""), std::string::npos) << key << " " << e.prompt;
+    }
   std::map<std::string, int> kinds;
   int wrong_first = 0;
   for (const auto& e : build.train) {
