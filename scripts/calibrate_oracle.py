@@ -23,6 +23,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -89,8 +90,11 @@ def run_oracle(args, config, in_path, work, cache, speed=False):
     if cache:
         cmd += ["--cache", cache]
     t0 = time.time()
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.time() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_oracle.cpu_seconds = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)  # retort + xtb + mopac
     if proc.returncode != 0:
         sys.exit(f"calibrate_oracle: {' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-400:]}")
     sys.stderr.write(proc.stderr.strip().splitlines()[-1] + "\n")
@@ -351,11 +355,16 @@ def main():
         speed = {"config": speed_config, "molecules": len(records), "wall_s": wall, "per_minute": 60 * len(records) / wall,
                  "workers": args.workers, "median_heavy_atoms": float(np.median(ha)),
                  "failed": sum(r["status"] != "ok" for r in records),
+                 "cpu_seconds": run_oracle.cpu_seconds,
+                 # What 2 idle cores would do: the run's CPU time (retort, xtb, MOPAC) spread over the workers.
+                 "per_minute_if_idle": 60 * len(records) * args.workers / max(run_oracle.cpu_seconds, 1e-9),
                  "load_average_1_5_15_before": load_before, "load_average_1_5_15_after": load_after}
         print(f"throughput ({speed_config}, uncached, {args.workers} workers, {len(records)} molecules, "
               f"median {speed['median_heavy_atoms']:.0f} heavy atoms, {speed['failed']} failed): "
               f"{speed['per_minute']:.1f} molecules/min ({wall:.0f} s wall; load average "
-              f"{load_before[0]:.1f} before, {load_after[0]:.1f} after, on {os.cpu_count()} cores)")
+              f"{load_before[0]:.1f} before, {load_after[0]:.1f} after, on {os.cpu_count()} cores); CPU time "
+              f"{speed['cpu_seconds']:.0f} s = {speed['cpu_seconds'] / len(records):.1f} s per molecule, i.e. "
+              f"{speed['per_minute_if_idle']:.1f} molecules/min on {args.workers} idle cores")
     with open(os.path.join(args.work, "calibration.json"), "w") as out:
         json.dump({"args": vars(args), "configs": configs, "best": best, "speed": speed}, out, indent=1)
 
