@@ -292,7 +292,7 @@ def main():
         statuses = {}
         for r in records:
             statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-        seconds = [r["seconds"] for r in records if r["status"] == "ok"]
+        seconds = [r["seconds"] for r in records if r["status"] == "ok" and not r["cache_hit"]]
         configs.append({"config": config, "failure_rate": failures / len(records), "statuses": statuses,
                         "wavelength": wl, "f_osc": fo, "best_wavelength": best_wl, "best_f_osc": best_f,
                         "fit_score": best_wl["cv_rho_wavelength"] + best_f["fit_rho_f_osc"],
