@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "rl/autocast.h"
+#include "rl/likelihood_scoring.h"
 #include "rl/token_logprobs.h"
 #include "rl/trainer.h"
 
@@ -15,36 +16,26 @@ namespace retort::rl {
 double Trainer::backward_answer_gradient(const std::vector<RolloutGroup>& groups, int64_t first, int64_t last,
                                          const PolicyLossOptions& loss_options, std::map<std::string, double>& m) {
   // Rows: prefix (prompt + reasoning + <answer>, mask 0) then a* (mask 1); one row per rollout.
-  std::vector<std::vector<int64_t>> ids;
-  std::vector<std::vector<float>> masks;
-  std::vector<std::vector<chem::Image>> images;
+  std::vector<ContinuationRequest> rows;
   std::vector<float> weights;
   for (int64_t k = first; k < last; ++k) {
     const auto& g = groups[static_cast<size_t>(k)];
-    for (size_t i = 0; i < g.answer_rows.size(); ++i) {
-      if (g.answer_row_weights[i] == 0.0) continue;  // no gradient to carry (VeriFree without an answer slot)
-      const ContinuationRequest& row = g.answer_rows[i];
-      std::vector<int64_t> seq = row.prefix;
-      seq.insert(seq.end(), row.continuation.begin(), row.continuation.end());
-      std::vector<float> mask(row.prefix.size(), 0.0f);
-      mask.resize(seq.size(), 1.0f);
-      ids.push_back(std::move(seq));
-      masks.push_back(std::move(mask));
-      images.push_back(row.images);
-      weights.push_back(static_cast<float>(g.answer_row_weights[i]));
-    }
+    for (size_t i = 0; i < g.answer_rows.size(); ++i)
+      if (g.answer_row_weights[i] != 0.0) {  // 0: no gradient to carry (VeriFree without an answer slot)
+        rows.push_back(g.answer_rows[i]);
+        weights.push_back(static_cast<float>(g.answer_row_weights[i]));
+      }
   }
-  if (ids.empty()) return 0.0;
+  if (rows.empty()) return 0.0;
   const auto& rl = config_.rl;
   const at::Device device = policy_->device();
   const bool autocast = autocast_wanted(config_.model.autocast, device, policy_->dtype());
   const Aggregation aggregation = loss_options.aggregation.value_or(default_aggregation(rl.loss));
   double loss_total = 0, nll_sum = 0, nll_tokens = 0;
-  const auto rows = static_cast<int64_t>(ids.size());
-  for (int64_t a = 0; a < rows; a += rl.micro_batch_size) {
-    const int64_t b = std::min(rows, a + rl.micro_batch_size);
-    SequenceBatch mb = pack_sequences({ids.begin() + a, ids.begin() + b}, {masks.begin() + a, masks.begin() + b},
-                                      {images.begin() + a, images.begin() + b}, prompts_->pad_id(), device);
+  const auto count = static_cast<int64_t>(rows.size());
+  for (int64_t a = 0; a < count; a += rl.micro_batch_size) {
+    const int64_t b = std::min(count, a + rl.micro_batch_size);
+    SequenceBatch mb = pack_continuations(rows, static_cast<size_t>(a), static_cast<size_t>(b), prompts_->pad_id(), device);
     at::Tensor logp;  // (B, T)
     {
       AutocastScope scope(autocast, device.type());

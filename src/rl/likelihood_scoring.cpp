@@ -10,6 +10,24 @@
 
 namespace retort::rl {
 
+SequenceBatch pack_continuations(const std::vector<ContinuationRequest>& requests, size_t begin, size_t end,
+                                 int64_t pad_id, at::Device device) {
+  std::vector<std::vector<int64_t>> ids;
+  std::vector<std::vector<float>> masks;
+  std::vector<std::vector<chem::Image>> images;
+  for (size_t i = begin; i < end; ++i) {
+    const auto& r = requests[i];
+    std::vector<int64_t> row = r.prefix;
+    row.insert(row.end(), r.continuation.begin(), r.continuation.end());
+    std::vector<float> mask(r.prefix.size(), 0.0f);
+    mask.resize(row.size(), 1.0f);
+    ids.push_back(std::move(row));
+    masks.push_back(std::move(mask));
+    images.push_back(r.images);
+  }
+  return pack_sequences(ids, masks, images, pad_id, device);
+}
+
 std::vector<std::vector<double>> continuation_logprobs(const model::Policy& policy,
                                                        const std::vector<ContinuationRequest>& requests,
                                                        int64_t pad_id, int64_t micro_batch_size) {
@@ -18,20 +36,7 @@ std::vector<std::vector<double>> continuation_logprobs(const model::Policy& poli
   const size_t step = static_cast<size_t>(std::max<int64_t>(micro_batch_size, 1));
   for (size_t begin = 0; begin < requests.size(); begin += step) {
     const size_t end = std::min(requests.size(), begin + step);
-    std::vector<std::vector<int64_t>> ids;
-    std::vector<std::vector<float>> masks;
-    std::vector<std::vector<chem::Image>> images;
-    for (size_t i = begin; i < end; ++i) {
-      const auto& r = requests[i];
-      std::vector<int64_t> row = r.prefix;
-      row.insert(row.end(), r.continuation.begin(), r.continuation.end());
-      std::vector<float> mask(r.prefix.size(), 0.0f);
-      mask.resize(row.size(), 1.0f);
-      ids.push_back(std::move(row));
-      masks.push_back(std::move(mask));
-      images.push_back(r.images);
-    }
-    SequenceBatch batch = pack_sequences(ids, masks, images, pad_id, policy.device());
+    SequenceBatch batch = pack_continuations(requests, begin, end, pad_id, policy.device());
     at::Tensor logp = token_logprobs(policy, batch, /*with_entropy=*/false).logp.to(at::kCPU).to(at::kDouble);  // (B, T)
     for (size_t i = begin; i < end; ++i) {
       const auto& r = requests[i];

@@ -10,6 +10,7 @@
 #include "chem/image.h"
 #include "core/example.h"
 #include "model/policy.h"
+#include "rl/token_logprobs.h"
 
 namespace retort::rl {
 
@@ -18,6 +19,11 @@ struct ContinuationRequest {
   std::vector<int64_t> continuation;  // the tokens whose log-probs are wanted
   std::vector<chem::Image> images;    // for <|image|> placeholders in the prefix
 };
+
+// REQUESTS[begin, end) as one padded batch on DEVICE: prefix + continuation per row, loss mask 1 on the
+// continuation's tokens.
+SequenceBatch pack_continuations(const std::vector<ContinuationRequest>& requests, size_t begin, size_t end,
+                                 int64_t pad_id, at::Device device);
 
 // Per request: log pi(continuation[j] | prefix, continuation[<j]) for every j (empty for an empty
 // continuation). Runs MICRO_BATCH_SIZE requests per forward pass under no-grad.
