@@ -21,11 +21,15 @@ fi
 import json, sys
 runs = [("full", sys.argv[1]), ("no image", "runs/ablation_no_image"),
         ("no principle rewards", "runs/ablation_no_principle")]
-metrics = ["roc_auc", "roc_auc_answers", "accuracy", "format_rate", "claims_answer_rate", "claim_precision"]
+metrics = ["roc_auc", "roc_auc_answers", "accuracy", "format_rate", "claim_precision", "claims_per_answer"]
 print("| run | stage | " + " | ".join(metrics) + " |")
 print("|---|---|" + "---|" * len(metrics))
 for name, path in runs:
-    stages = json.load(open(f"{path}/summary.json"))["stages"]
+    try:
+        stages = json.load(open(f"{path}/summary.json"))["stages"]
+    except FileNotFoundError:
+        print(f"| {name} | not finished ({path}/summary.json missing) |" + " |" * len(metrics))
+        continue
     for stage in ("sft", "rl"):
         row = stages.get(stage, {})
         cells = [f"{row[m]:.3f}" if m in row else "-" for m in metrics]
