@@ -1,6 +1,8 @@
 // Reads `retort al` configuration keys with their defaults (al_config.h).
 #include "al/al_config.h"
 
+#include "chem/oracle/oracle_spec.h"
+
 namespace retort::al {
 namespace {
 
@@ -16,7 +18,41 @@ std::vector<double> doubles(const Config& c, const std::string& key, std::vector
   return out;
 }
 
+// oracle.* keys: strings in oracle_spec.h's text forms; wavelength_fit is [A, B] or [A, B, C].
+void read_oracle_settings(const Config& c, chem::oracle::OracleSettings& s) {
+  namespace oracle = chem::oracle;
+  s.timeout_seconds = c.get_double("oracle.timeout", s.timeout_seconds, 1);
+  using SpecParser = void (*)(const std::string&, oracle::OracleSettings&);
+  const std::pair<const char*, SpecParser> specs[] = {
+      {"oracle.geometry", oracle::apply_geometry_spec}, {"oracle.conformers", oracle::apply_conformer_spec},
+      {"oracle.ci", oracle::apply_ci_spec},             {"oracle.pick", oracle::apply_pick_spec},
+      {"oracle.pick_f", oracle::apply_pick_f_spec}};
+  for (const auto& [key, parse] : specs) {
+    if (!c.has(key)) continue;
+    try {
+      parse(c.get_string(key, ""), s);
+    } catch (const std::invalid_argument& e) {
+      c.fail(key, e.what());
+    }
+  }
+  if (c.has("oracle.wavelength_fit")) {
+    auto fit = doubles(c, "oracle.wavelength_fit", {});
+    if (fit.size() != 2 && fit.size() != 3) c.fail("oracle.wavelength_fit", "must be [scale, offset_nm] or [scale, offset_nm, gap_coefficient]");
+    s.wavelength_scale = fit[0];
+    s.wavelength_offset_nm = fit[1];
+    s.wavelength_gap_coefficient = fit.size() == 3 ? fit[2] : 0.0;
+  }
+}
+
 }  // namespace
+
+chem::oracle::OracleSettings default_al_oracle_settings() {
+  chem::oracle::OracleSettings s;
+  s.timeout_seconds = 120;
+  s.wavelength_scale = 0.654;  // chem/oracle/README.md's fit for these settings (first state, 50 molecules)
+  s.wavelength_offset_nm = 138.4;
+  return s;
+}
 
 AlConfig AlConfig::from(const Config& c) {
   AlConfig a;
@@ -73,9 +109,7 @@ AlConfig AlConfig::from(const Config& c) {
 
   a.oracle_workers = static_cast<int>(c.get_int("oracle.workers", 2, 1, 64));
   a.oracle_cache = c.get_string("oracle.cache", a.run_dir + "/oracle_cache.sqlite");
-  a.oracle_timeout = c.get_double("oracle.timeout", 120, 1);
-  a.wavelength_fit = doubles(c, "oracle.wavelength_fit", a.wavelength_fit);
-  if (a.wavelength_fit.size() != 2) c.fail("oracle.wavelength_fit", "must be [scale, offset_nm]");
+  read_oracle_settings(c, a.oracle_settings);
 
   a.grpo.lr = c.get_double("grpo.lr", 1e-4, 0.0);
   a.grpo.group_size = static_cast<int>(c.get_int("grpo.group_size", 8, 2));

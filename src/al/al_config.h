@@ -7,9 +7,12 @@
 #include "al/candidate_filter.h"
 #include "al/objective.h"
 #include "al/smiles_generator.h"
+#include "chem/oracle/oracle.h"
 #include "core/config.h"
 
 namespace retort::al {
+
+chem::oracle::OracleSettings default_al_oracle_settings();
 
 struct AlConfig {
   std::string name = "al";
@@ -49,8 +52,10 @@ struct AlConfig {
 
   int oracle_workers = 2;
   std::string oracle_cache;        // default RUN_DIR/oracle_cache.sqlite
-  double oracle_timeout = 120;
-  std::vector<double> wavelength_fit{0.654, 138.4};  // chem/oracle/README.md's calibration (gfnff, first state)
+  // oracle.{timeout, geometry, conformers, ci, pick, pick_f, wavelength_fit}; the text forms are
+  // chem/oracle/oracle_spec.h's (those of `retort oracle`'s flags). Defaults: the session-3 oracle
+  // (Open Babel start, gfnff, C.I.=(20,10), first state) with its wavelength fit 0.654 * nm + 138.4.
+  chem::oracle::OracleSettings oracle_settings = default_al_oracle_settings();
 
   GrpoSettings grpo;
   int grpo_prompts_per_step = 4;

@@ -89,10 +89,7 @@ class Evaluator {
  public:
   explicit Evaluator(const AlConfig& c) : config_(c) {
     if (!objective_needs_oracle(c.objective)) return;
-    chem::oracle::OracleSettings settings;
-    settings.timeout_seconds = c.oracle_timeout;
-    settings.wavelength_scale = c.wavelength_fit[0];
-    settings.wavelength_offset_nm = c.wavelength_fit[1];
+    const chem::oracle::OracleSettings& settings = c.oracle_settings;
     if (!c.oracle_cache.empty()) {
       fs::path p(c.oracle_cache);
       if (p.has_parent_path()) fs::create_directories(p.parent_path());

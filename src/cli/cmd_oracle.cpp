@@ -8,6 +8,7 @@
 
 #include "chem/oracle/oracle_csv.h"
 #include "chem/oracle/oracle_pool.h"
+#include "chem/oracle/oracle_spec.h"
 #include "chem/oracle/subprocess.h"
 #include "cli/commands.h"
 #include "core/progress.h"
@@ -25,12 +26,6 @@ double parse_double(const std::string& option, const std::string& text) {
   } catch (const std::exception&) {
   }
   throw UsageError("--" + option + ": expected a number, got '" + text + "'");
-}
-
-std::pair<double, double> parse_pair(const std::string& option, const std::string& text) {
-  auto comma = text.find(',');
-  if (comma == std::string::npos) throw UsageError("--" + option + ": expected A,B, got '" + text + "'");
-  return {parse_double(option, text.substr(0, comma)), parse_double(option, text.substr(comma + 1))};
 }
 
 // The SMILES of one input line: its first whitespace-separated field (".smi" lines may carry a name).
@@ -56,80 +51,24 @@ int run(const std::vector<std::string>& argv) {
     settings.timeout_seconds = parse_double("timeout", *t);
     if (settings.timeout_seconds <= 0) throw UsageError("--timeout: must be > 0 seconds");
   }
-  if (auto g = args.get("geometry")) {
-    static const std::set<std::string> levels = {"crude", "sloppy", "loose", "lax", "normal", "tight"};
-    if (*g == "gfnff") {
-      settings.geometry = oracle::GeometryLevel::gfnff;
-    } else if (g->rfind("gfn2", 0) == 0) {
-      settings.geometry = oracle::GeometryLevel::gfn2;
-      if (g->size() > 4) {
-        std::string level = g->substr(4);
-        if (level[0] != ':' || !levels.count(level.substr(1)))
-          throw UsageError("--geometry: expected gfn2:LEVEL with LEVEL one of crude, sloppy, loose, lax, normal, tight; got '" + *g + "'");
-        settings.gfn2_opt_level = level.substr(1);
-      }
-    } else {
-      throw UsageError("--geometry: expected gfnff, gfn2 or gfn2:LEVEL, got '" + *g + "'");
-    }
-  }
-  if (auto c = args.get("conformers")) {
-    if (*c == "openbabel") {
-      settings.conformer_method = chem::ConformerMethod::openbabel_mmff94;
-      settings.conformer_count = 1;
-    } else if (c->rfind("etkdg:", 0) == 0) {
-      double k = parse_double("conformers", c->substr(6));
-      if (k < 1 || k > 100 || k != static_cast<int>(k))
-        throw UsageError("--conformers: expected etkdg:K with an integer K in 1..100, got '" + *c + "'");
-      settings.conformer_method = chem::ConformerMethod::rdkit_etkdg;
-      settings.conformer_count = static_cast<int>(k);
-    } else {
-      throw UsageError("--conformers: expected openbabel or etkdg:K, got '" + *c + "'");
+  // The text forms are chem/oracle/oracle_spec.h's, shared with `retort al`'s oracle.* keys.
+  using SpecParser = void (*)(const std::string&, oracle::OracleSettings&);
+  const std::pair<const char*, SpecParser> specs[] = {
+      {"geometry", oracle::apply_geometry_spec},   {"conformers", oracle::apply_conformer_spec},
+      {"ci", oracle::apply_ci_spec},               {"pick", oracle::apply_pick_spec},
+      {"pick-f", oracle::apply_pick_f_spec},       {"wavelength-fit", oracle::apply_wavelength_fit_spec}};
+  for (const auto& [option, parse] : specs) {
+    auto text = args.get(option);
+    if (!text) continue;
+    try {
+      parse(*text, settings);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--" + std::string(option) + ": " + e.what());
     }
   }
   settings.compute_gap = !args.flag("no-gap");
-  if (auto ci = args.get("ci")) {
-    auto [n, m] = parse_pair("ci", *ci);
-    if (n < 2 || m < 1 || m >= n || n != static_cast<int>(n) || m != static_cast<int>(m))
-      throw UsageError("--ci: expected N,M with integers 0 < M < N (active orbitals, doubly occupied), got '" + *ci + "'");
-    settings.ci.active_orbitals = static_cast<int>(n);
-    settings.ci.doubly_occupied = static_cast<int>(m);
-  }
   settings.ci.max_configurations = args.get_int("maxci", settings.ci.max_configurations);
   if (settings.ci.max_configurations < 1) throw UsageError("--maxci: must be >= 1");
-  if (auto p = args.get("pick")) {
-    if (*p == "first") settings.pick.bright_threshold = 0;
-    else if (p->rfind("bright:", 0) == 0) settings.pick.bright_threshold = parse_double("pick", p->substr(7));
-    else throw UsageError("--pick: expected first or bright:F, got '" + *p + "'");
-    if (settings.pick.bright_threshold < 0) throw UsageError("--pick: threshold must be >= 0");
-  }
-  if (auto p = args.get("pick-f")) {
-    settings.pick.f_max_lowest = 0;
-    settings.pick.f_window_ev = 0;
-    if (p->rfind("max:", 0) == 0) {
-      double k = parse_double("pick-f", p->substr(4));
-      if (k < 1 || k != static_cast<int>(k)) throw UsageError("--pick-f: expected max:K with an integer K >= 1, got '" + *p + "'");
-      settings.pick.f_max_lowest = static_cast<int>(k);
-    } else if (p->rfind("window:", 0) == 0) {
-      settings.pick.f_window_ev = parse_double("pick-f", p->substr(7));
-      if (settings.pick.f_window_ev <= 0) throw UsageError("--pick-f: window:W needs W > 0 eV, got '" + *p + "'");
-    } else if (*p != "same") {
-      throw UsageError("--pick-f: expected same, max:K or window:W, got '" + *p + "'");
-    }
-  }
-  if (auto w = args.get("wavelength-fit")) {
-    settings.wavelength_scale = 1;
-    settings.wavelength_offset_nm = 0;
-    settings.wavelength_gap_coefficient = 0;
-    if (*w != "none") {
-      auto comma = w->rfind(',');
-      if (std::count(w->begin(), w->end(), ',') == 2) {
-        settings.wavelength_gap_coefficient = parse_double("wavelength-fit", w->substr(comma + 1));
-        std::tie(settings.wavelength_scale, settings.wavelength_offset_nm) = parse_pair("wavelength-fit", w->substr(0, comma));
-      } else {
-        std::tie(settings.wavelength_scale, settings.wavelength_offset_nm) = parse_pair("wavelength-fit", *w);
-      }
-    }
-  }
   if (settings.wavelength_gap_coefficient != 0 && !settings.compute_gap)
     throw UsageError("--no-gap: the wavelength calibration uses the GFN2 gap (give --wavelength-fit A,B or none)");
   if (auto mem = args.get("memory-gb")) {

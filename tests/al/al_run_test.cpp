@@ -253,3 +253,44 @@ TEST(AlRun, ConfigErrorsNameTheKey) {
   j["rounds"]["temperatures"] = {1.0, -0.5};
   EXPECT_THROW(resolve(j), std::exception);
 }
+
+TEST(AlRun, OracleKeysUseTheOracleCommandsSpelling) {
+  // Without oracle keys: the session-3 oracle and its wavelength fit.
+  AlConfig plain = resolve(small_config(temp_dir("oracle_keys")));
+  EXPECT_EQ(plain.oracle_settings.settings_text(),
+            "v=1;conformer=openbabel_mmff94;seed=42;geometry=gfnff;gfn2_opt=-;gap=1;ci=20,10;maxci=400;wrtci=20");
+  EXPECT_DOUBLE_EQ(plain.oracle_settings.wavelength_scale, 0.654);
+  EXPECT_DOUBLE_EQ(plain.oracle_settings.wavelength_offset_nm, 138.4);
+  EXPECT_DOUBLE_EQ(plain.oracle_settings.timeout_seconds, 120);
+
+  // The calibrated oracle of chem/oracle/README.md, spelled as `retort oracle`'s flags.
+  nlohmann::json j = small_config(temp_dir("oracle_keys"));
+  j["oracle"] = {{"timeout", 90},        {"conformers", "etkdg:10"}, {"geometry", "gfn2:crude"},
+                 {"ci", "30,15"},        {"pick", "first"},          {"pick_f", "window:0.1"},
+                 {"wavelength_fit", {0.9313, 21.2}}};
+  AlConfig c = resolve(j);
+  EXPECT_EQ(c.oracle_settings.settings_text(),
+            "v=1;conformer=rdkit_etkdg*10;seed=42;geometry=gfn2;gfn2_opt=crude;gap=1;ci=30,15;maxci=400;wrtci=20");
+  EXPECT_DOUBLE_EQ(c.oracle_settings.pick.f_window_ev, 0.1);
+  EXPECT_DOUBLE_EQ(c.oracle_settings.wavelength_scale, 0.9313);
+  EXPECT_DOUBLE_EQ(c.oracle_settings.wavelength_offset_nm, 21.2);
+  EXPECT_DOUBLE_EQ(c.oracle_settings.wavelength_gap_coefficient, 0);
+  EXPECT_DOUBLE_EQ(c.oracle_settings.timeout_seconds, 90);
+
+  j["oracle"]["wavelength_fit"] = {1.0, 2.0, 3.0};
+  EXPECT_DOUBLE_EQ(resolve(j).oracle_settings.wavelength_gap_coefficient, 3.0);
+
+  // Bad values name the key and quote the text.
+  j["oracle"]["geometry"] = "gfn2:fast";
+  try {
+    resolve(j);
+    FAIL();
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("oracle.geometry"), std::string::npos) << what;
+    EXPECT_NE(what.find("'gfn2:fast'"), std::string::npos) << what;
+  }
+  j["oracle"]["geometry"] = "gfnff";
+  j["oracle"]["wavelength_fit"] = {1.0};
+  EXPECT_THROW(resolve(j), std::exception);
+}
