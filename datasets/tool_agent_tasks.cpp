@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "chem/descriptors.h"
 #include "chem/molecule.h"
@@ -133,24 +134,26 @@ ToolAgentBuild build_tool_agent_tasks(const ToolAgentOptions& options) {
 
   std::mt19937_64 rng(options.seed ^ 0x7001a6e47ULL);
   const auto& kinds = tool_agent_kinds();
-  auto make_example = [&](const MoleculeRecord& r, const std::string& kind, const std::vector<size_t>& rows, size_t k,
-                          const std::string& name) {
+  // One example of KIND about POOL[ROWS[K]]; a similarity partner is another molecule of ROWS.
+  auto make_example = [&](const std::vector<MoleculeRecord>& pool, const std::string& source_file, const std::string& id_tag,
+                          const std::string& kind, const std::vector<size_t>& rows, size_t k, const std::string& name) {
+    const MoleculeRecord& r = pool[rows[k]];
     std::string partner;
     if (kind == "similarity") {
       size_t other = rows[(k + 1 + rng() % std::max<size_t>(1, rows.size() - 1)) % rows.size()];
-      partner = records[other].smiles;
+      partner = pool[other].smiles;
     }
     Question q = make_question(kind, r.smiles, partner);
     Example e;
-    char id[64];
-    std::snprintf(id, sizeof id, "tool_agent-%s-%05d", kind.c_str(), r.source_line);
+    char id[96];
+    std::snprintf(id, sizeof id, "tool_agent-%s%s-%05d", id_tag.c_str(), kind.c_str(), r.source_line);
     e.id = id;
     e.task = "numeric";
     e.prompt = q.prompt;
     e.smiles = r.smiles;
     e.image = false;
     e.answer = {{"value", q.value}, {"tolerance", q.tolerance}};
-    e.meta = {{"split", name}, {"kind", kind}, {"source", spec.file + " line " + std::to_string(r.source_line)},
+    e.meta = {{"split", name}, {"kind", kind}, {"source", source_file + " line " + std::to_string(r.source_line)},
               {"tool_checklist", json::array({{{"tool", q.right_tool}, {"arguments", q.right_arguments}}})}};
     if (name == "train") {
       bool wrong_first = std::uniform_real_distribution<double>(0.0, 1.0)(rng) < options.wrong_tool_fraction;
@@ -160,17 +163,67 @@ ToolAgentBuild build_tool_agent_tasks(const ToolAgentOptions& options) {
   };
   auto make_split = [&](const std::vector<size_t>& rows, const std::string& name, std::vector<Example>& out) {
     for (size_t k = 0; k < rows.size(); ++k) {
-      const MoleculeRecord& r = records[rows[k]];
       if (name == "train" && options.every_kind_in_train) {
-        for (const auto& kind : kinds) out.push_back(make_example(r, kind, rows, k, name));
+        for (const auto& kind : kinds) out.push_back(make_example(records, spec.file, "", kind, rows, k, name));
       } else {
-        out.push_back(make_example(r, kinds[rng() % kinds.size()], rows, k, name));
+        out.push_back(make_example(records, spec.file, "", kinds[rng() % kinds.size()], rows, k, name));
       }
     }
   };
   make_split(split.train, "train", build.train);
   make_split(split.valid, "valid", build.valid);
   make_split(split.test, "test", build.test);
+
+  if (!options.extra_train_csv.empty()) {
+    // Held-out scaffolds and molecules: an extra molecule sharing either is left out of train.
+    std::set<std::string> held_out_scaffolds, held_out_molecules, esol_train_molecules;
+    for (const auto* rows : {&split.valid, &split.test})
+      for (size_t i : *rows) {
+        held_out_scaffolds.insert(records[i].scaffold);
+        held_out_molecules.insert(chem::Molecule::from_smiles(records[i].smiles).canonical_smiles());
+      }
+    for (size_t i : split.train) esol_train_molecules.insert(chem::Molecule::from_smiles(records[i].smiles).canonical_smiles());
+    const CsvTable table = read_csv_file(options.extra_train_csv);
+    const std::string file_name = std::filesystem::path(options.extra_train_csv).filename().string();
+    size_t smiles_column = 0;
+    try {
+      smiles_column = table.column("SMILES");
+    } catch (const DataError&) {
+      smiles_column = table.column("smiles");
+    }
+    std::vector<MoleculeRecord> extra;
+    std::set<std::string> seen;
+    for (const auto& row : table.rows) {
+      ++build.extra_read;
+      if (options.extra_train_limit > 0 && extra.size() >= options.extra_train_limit) continue;
+      const std::string& smiles = row.fields[smiles_column];
+      if (smiles.size() > options.max_smiles_length) {
+        ++build.extra_too_long;
+        continue;
+      }
+      auto mol = chem::Molecule::try_from_smiles(smiles);
+      if (!mol) {
+        ++build.extra_invalid;
+        continue;
+      }
+      const std::string canonical = mol->canonical_smiles();
+      const std::string scaffold = chem::murcko_scaffold(*mol);
+      if (held_out_scaffolds.count(scaffold) || held_out_molecules.count(canonical)) {
+        ++build.extra_held_out;
+        continue;
+      }
+      if (esol_train_molecules.count(canonical) || !seen.insert(canonical).second) {
+        ++build.extra_duplicate;
+        continue;
+      }
+      extra.push_back({smiles, 0.0, row.line, scaffold});
+    }
+    build.extra_used = static_cast<int>(extra.size());
+    std::vector<size_t> rows(extra.size());
+    for (size_t k = 0; k < rows.size(); ++k) rows[k] = k;
+    for (size_t k = 0; k < rows.size(); ++k)
+      build.train.push_back(make_example(extra, file_name, "extra-", kinds[rng() % kinds.size()], rows, k, "train"));
+  }
   return build;
 }
 
@@ -187,7 +240,14 @@ std::string write_tool_agent_tasks(const ToolAgentBuild& build, const ToolAgentO
   return "tool_agent: read " + std::to_string(build.molecules_read) + " molecules, used " +
          std::to_string(build.molecules_used) + " (SMILES <= " + std::to_string(options.max_smiles_length) +
          " chars), wrote train " + std::to_string(build.train.size()) + " / valid " + std::to_string(build.valid.size()) +
-         " / test " + std::to_string(build.test.size());
+         " / test " + std::to_string(build.test.size()) +
+         (options.extra_train_csv.empty()
+              ? std::string()
+              : ", train includes " + std::to_string(build.extra_used) + " extra molecules from " + options.extra_train_csv +
+                    " (of " + std::to_string(build.extra_read) + " rows: " + std::to_string(build.extra_too_long) +
+                    " too long, " + std::to_string(build.extra_invalid) + " invalid, " + std::to_string(build.extra_duplicate) +
+                    " repeated, " + std::to_string(build.extra_held_out) + " held-out scaffold or molecule" +
+                    (options.extra_train_limit > 0 ? ", limit " + std::to_string(options.extra_train_limit) : std::string()) + ")");
 }
 
 }  // namespace retort::datasets

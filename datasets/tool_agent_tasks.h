@@ -12,6 +12,12 @@
 // where V is the tool's number as its JSON prints it, cut (not rounded) after 3 decimals, so the answer
 // is a copy of the response's digits. A fraction of traces (wrong_tool_fraction) first call a wrong tool,
 // note why its result does not answer the question, and then call the right one.
+//
+// Optional extra train molecules (extra_train_csv, e.g. datasets/zinc/zinc_moses_train10k.csv): many more
+// distinct molecules to copy from, so a tiny policy lowers its loss only by a general SMILES copy rather
+// than by memorising the ~800 ESOL train molecules. They join train only, one question kind each; a
+// molecule whose Murcko scaffold (or canonical SMILES) is that of any valid/test molecule is left out, so
+// nothing of the held-out splits leaks into train. Off by default (the ESOL-only build above).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -29,11 +35,19 @@ struct ToolAgentOptions {
   // Each train molecule gets a question of every kind (3 traces a molecule: more distinct (molecule,
   // question) rows to copy from); valid/test molecules get one kind each, drawn at random.
   bool every_kind_in_train = true;
+  // Extra train molecules: a CSV with a SMILES column ("SMILES" or "smiles"); "" = none (the default).
+  // The same max_smiles_length applies; invalid and duplicate SMILES are skipped; at most
+  // extra_train_limit are used, in file order (0 = all that pass).
+  std::string extra_train_csv;
+  size_t extra_train_limit = 0;
 };
 
 struct ToolAgentBuild {
   int molecules_read = 0;
   int molecules_used = 0;
+  // Extra train molecules (all zero when extra_train_csv is ""): rows read, used, and left out because
+  // they were too long, invalid, repeated, or shared a scaffold / molecule with valid or test.
+  int extra_read = 0, extra_used = 0, extra_too_long = 0, extra_invalid = 0, extra_duplicate = 0, extra_held_out = 0;
   std::vector<Example> train, valid, test;
 };
 
@@ -44,7 +58,9 @@ const std::vector<std::string>& tool_agent_kinds();
 ToolAgentBuild build_tool_agent_tasks(const ToolAgentOptions& options);
 
 // Writes OUT_DIR/tool_agent/{train,valid,test}.jsonl; returns the summary line
-// "tool_agent: read N molecules, used M (SMILES <= L chars), wrote train a / valid b / test c".
+// "tool_agent: read N molecules, used M (SMILES <= L chars), wrote train a / valid b / test c"; with extra
+// train molecules ", train includes K extra molecules from FILE (of R rows: T too long, I invalid,
+// D repeated, H held-out scaffold or molecule)" follows.
 std::string write_tool_agent_tasks(const ToolAgentBuild& build, const ToolAgentOptions& options, const std::string& out_dir);
 
 // JSON_NUMBER (a number as JSON prints it, e.g. "180.15899999999999") cut after DECIMALS decimals

@@ -54,7 +54,7 @@ size_t write_cold_start(const datasets::TaskBuild& build, const std::string& out
 
 int run(const std::vector<std::string>& argv) {
   Args args(argv, {"skip-invalid"});
-  args.allow_only({"task", "out", "seed", "data-dir", "skip-invalid", "cold-start"});
+  args.allow_only({"task", "out", "seed", "data-dir", "skip-invalid", "cold-start", "extra-train"});
   if (args.positionals().size() != 1 || args.positionals()[0] != "build")
     throw UsageError("expected the subcommand 'build'");
   const std::string task = args.require("task");
@@ -81,6 +81,7 @@ int run(const std::vector<std::string>& argv) {
     datasets::ToolAgentOptions tool_options;
     tool_options.data_dir = options.data_dir;
     tool_options.seed = options.seed;
+    if (auto csv = args.get("extra-train")) tool_options.extra_train_csv = *csv;
     std::string line = datasets::write_tool_agent_tasks(datasets::build_tool_agent_tasks(tool_options), tool_options, out_dir);
     std::printf("%s -> %s\n", line.c_str(), (std::filesystem::path(out_dir) / "tool_agent").string().c_str());
     return 0;
@@ -131,6 +132,8 @@ Command data_command() {
           "  --task NAME|all     esol, freesolv, lipophilicity (numbers); bbbp, bace, clintox (yes/no); or all;\n"
           "                      tool_agent: molecular weight / TPSA / similarity questions answered with\n"
           "                      tools, train examples carrying SFT traces in meta.tool_trace (examples/tool_agent)\n"
+          "                      --extra-train CSV adds that CSV's molecules (SMILES column) to train only,\n"
+          "                      one question each, leaving out any with a valid/test scaffold (default: none)\n"
           "                      med_kg: knowledge-graph MCQs (train / held-out on disjoint facts), their\n"
           "                      cold-start traces, and MedQA / MedMCQA / PubMedQA test files from --data-dir\n"
           "                      (default datasets/medqa) in DIR/med_kg/ (examples/medical_qa)\n"

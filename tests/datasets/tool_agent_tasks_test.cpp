@@ -2,15 +2,22 @@
 // MolWt(c1ccccc1) = 78.11399999999999, TPSA(CCO) = 20.23), traces call the right tool last and copy its
 // number cut after 3 decimals, a share of traces recover from a wrong tool, the split is by scaffold
 // and only train examples carry traces; every train molecule is asked all three kinds, test molecules one,
-// and questions quote their SMILES as the call's arguments do.
+// and questions quote their SMILES as the call's arguments do. With extra train molecules (the shipped
+// ZINC CSV) the ESOL splits are unchanged, and which ZINC rows join train (length, held-out scaffold or
+// molecule left out) and their questions' values are checked against Python RDKit.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
+#include <unistd.h>
 
 #include "chem/molecule.h"
 #include "chem/structure.h"
 #include "datasets/tool_agent_tasks.h"
+#include "tests/support/run_command.h"
 
 namespace retort::datasets {
 namespace {
@@ -91,6 +98,104 @@ TEST(ToolAgentTasks, BuildsSplitsWithTracesFromTheToolValues) {
       EXPECT_LE(e.smiles->size(), options.max_smiles_length);
       EXPECT_EQ(train_scaffolds.count(chem::murcko_scaffold(chem::Molecule::from_smiles(*e.smiles))), 0u) << e.id;
     }
+}
+
+TEST(ToolAgentTasks, ExtraTrainMoleculesJoinTrainOnlyWithoutHeldOutScaffolds) {
+  ToolAgentOptions plain_options;
+  plain_options.data_dir = source_dir();
+  const ToolAgentBuild plain = build_tool_agent_tasks(plain_options);
+  ToolAgentOptions options = plain_options;
+  const std::string zinc_csv = std::string(RETORT_SOURCE_DIR) + "/datasets/zinc/zinc_moses_train10k.csv";
+  options.extra_train_csv = zinc_csv;
+  const ToolAgentBuild build = build_tool_agent_tasks(options);
+
+  // The ESOL part is the default build, unchanged: same valid/test, train followed by the extra examples.
+  ASSERT_EQ(build.valid.size(), plain.valid.size());
+  ASSERT_EQ(build.test.size(), plain.test.size());
+  for (size_t i = 0; i < plain.test.size(); ++i) EXPECT_EQ(build.test[i].prompt, plain.test[i].prompt);
+  for (size_t i = 0; i < plain.valid.size(); ++i) EXPECT_EQ(build.valid[i].prompt, plain.valid[i].prompt);
+  ASSERT_EQ(build.train.size(), plain.train.size() + static_cast<size_t>(build.extra_used));
+  for (size_t i = 0; i < plain.train.size(); ++i) EXPECT_EQ(build.train[i].id, plain.train[i].id);
+  // 9999 rows, 1619 longer than 40 characters (counted by hand with Python's len), none invalid.
+  EXPECT_EQ(build.extra_read, 9999);
+  EXPECT_EQ(build.extra_too_long, 1619);
+  EXPECT_EQ(build.extra_invalid, 0);
+  EXPECT_EQ(build.extra_read, build.extra_used + build.extra_too_long + build.extra_invalid + build.extra_duplicate + build.extra_held_out);
+  EXPECT_GT(build.extra_used, 8000);
+
+  // No extra molecule has a valid/test scaffold or is a valid/test molecule; ids unique; one kind each.
+  std::set<std::string> held_scaffolds, held_molecules;
+  const auto dir = std::filesystem::temp_directory_path() / ("tool_agent_extra_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream held(dir / "held_out.txt"), esol_train(dir / "esol_train.txt");
+    for (const auto* split : {&build.valid, &build.test})
+      for (const auto& e : *split) {
+        const auto mol = chem::Molecule::from_smiles(*e.smiles);
+        held_scaffolds.insert(chem::murcko_scaffold(mol));
+        held_molecules.insert(mol.canonical_smiles());
+        held << *e.smiles << "\n";
+      }
+    for (size_t i = 0; i < plain.train.size(); i += 3) esol_train << *plain.train[i].smiles << "\n";
+  }
+  std::set<std::string> ids;
+  std::map<std::string, int> kinds;
+  std::vector<int> lines;
+  nlohmann::json questions = nlohmann::json::array();
+  for (size_t i = plain.train.size(); i < build.train.size(); ++i) {
+    const auto& e = build.train[i];
+    EXPECT_TRUE(ids.insert(e.id).second) << e.id;
+    EXPECT_EQ(e.id.rfind("tool_agent-extra-", 0), 0u) << e.id;
+    const std::string source = e.meta["source"];
+    ASSERT_EQ(source.rfind("zinc_moses_train10k.csv line ", 0), 0u) << source;
+    lines.push_back(std::stoi(source.substr(source.rfind(' ') + 1)));
+    EXPECT_LE(e.smiles->size(), options.max_smiles_length);
+    const auto mol = chem::Molecule::from_smiles(*e.smiles);
+    EXPECT_EQ(held_scaffolds.count(chem::murcko_scaffold(mol)), 0u) << *e.smiles;
+    EXPECT_EQ(held_molecules.count(mol.canonical_smiles()), 0u) << *e.smiles;
+    ASSERT_TRUE(e.meta.contains("tool_trace")) << e.id;
+    EXPECT_EQ(e.meta["split"], "train");
+    const std::string kind = e.meta["kind"];
+    ++kinds[kind];
+    const std::string answer = cut_decimals(nlohmann::json(e.answer["value"].get<double>()).dump(), 3);
+    EXPECT_NE(e.meta["tool_trace"].back()["content"].get<std::string>().find("<answer>" + answer + "</answer>"), std::string::npos);
+    if (i % 97 == 0 || i + 1 == build.train.size()) {  // ~85 questions of all kinds against Python RDKit
+      const auto& args = e.meta["tool_checklist"][0]["arguments"];
+      const std::string partner = kind == "similarity" ? args["smiles_b"].get<std::string>() : "";
+      questions.push_back({kind, *e.smiles, partner, e.answer["value"].get<double>()});
+    }
+  }
+  EXPECT_EQ(kinds.size(), 3u);
+  for (const auto& [kind, count] : kinds) EXPECT_GT(count, build.extra_used / 4) << kind;
+  std::ofstream(dir / "questions.json") << questions.dump();
+
+  // Python RDKit recomputes the used rows from the CSV and the held-out SMILES, and the values.
+  const auto result = retort::testing::run_command(
+      "/usr/bin/python3 '" + std::string(RETORT_SOURCE_DIR) + "/tests/datasets/data/tool_agent_extra_reference.py' '" +
+      zinc_csv + "' '" + (dir / "held_out.txt").string() + "' '" + (dir / "esol_train.txt").string() + "' '" +
+      (dir / "questions.json").string() + "' " + std::to_string(options.max_smiles_length));
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(result.status, 0) << result.output;
+  std::ostringstream want;
+  want << "extra " << build.extra_used << " too_long " << build.extra_too_long << " held_out " << build.extra_held_out << " lines ";
+  for (size_t k = 0; k < lines.size(); ++k) want << (k ? "," : "") << lines[k];
+  EXPECT_EQ(result.output.substr(0, result.output.find('\n')), want.str());
+  EXPECT_NE(result.output.find("values ok " + std::to_string(questions.size())), std::string::npos) << result.output;
+}
+
+TEST(ToolAgentTasks, ExtraTrainCsvWithoutSmilesColumnIsAClearError) {
+  const auto path = std::filesystem::temp_directory_path() / ("tool_agent_no_smiles_" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(path) << "name,value\nethanol,1\n";
+  ToolAgentOptions options;
+  options.data_dir = source_dir();
+  options.extra_train_csv = path.string();
+  try {
+    build_tool_agent_tasks(options);
+    ADD_FAILURE() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("no column 'smiles'"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace
