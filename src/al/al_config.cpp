@@ -106,6 +106,7 @@ AlConfig AlConfig::from(const Config& c) {
   a.finetune_random = static_cast<int>(c.get_int("finetune.random", 50, 0));
   a.finetune_corpus_replay = static_cast<int>(c.get_int("finetune.corpus_replay", 0, 0));
   a.finetune_lr = c.get_double("finetune.lr", 3e-4, 0.0);
+  a.finetune_max_per_scaffold = static_cast<int>(c.get_int("finetune.max_per_scaffold", 0, 0));
 
   a.oracle_workers = static_cast<int>(c.get_int("oracle.workers", 2, 1, 64));
   a.oracle_cache = c.get_string("oracle.cache", a.run_dir + "/oracle_cache.sqlite");

@@ -48,6 +48,7 @@ struct AlConfig {
 
   int finetune_steps = 50, finetune_batch_size = 32, finetune_top_k = 50, finetune_random = 50;
   int finetune_corpus_replay = 0;
+  int finetune_max_per_scaffold = 0;  // > 0: at most this many of the best top_k per Murcko scaffold
   double finetune_lr = 3e-4;
 
   int oracle_workers = 2;

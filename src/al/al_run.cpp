@@ -12,6 +12,7 @@
 
 #include "al/condition_bins.h"
 #include "al/corpus.h"
+#include "al/finetune_selection.h"
 #include "al/molecule_pool.h"
 #include "al/smiles_generator.h"
 #include "al/smiles_variants.h"
@@ -433,15 +434,11 @@ class Run {
 
     // Fine-tune on the pool's best top_k plus a random sample of the rest (plus optional corpus replay).
     std::mt19937_64 rng(mix_seed(c_.seed, "al/round-" + std::to_string(round) + "/finetune"));
-    auto ranked = pool_.ranked();
+    FinetuneSelection chosen =
+        select_finetune_entries(pool_.ranked(), c_.finetune_top_k, c_.finetune_random, c_.finetune_max_per_scaffold, rng);
     std::vector<TrainingPair> pairs;
-    std::size_t top = std::min<std::size_t>(ranked.size(), c_.finetune_top_k);
-    for (std::size_t i = 0; i < top; ++i)
-      pairs.push_back({condition_prompt(conditions_, bins_of(conditions_, ranked[i]->props)), ranked[i]->smiles});
-    std::vector<const PoolEntry*> rest(ranked.begin() + top, ranked.end());
-    std::shuffle(rest.begin(), rest.end(), rng);
-    for (std::size_t i = 0; i < rest.size() && i < static_cast<std::size_t>(c_.finetune_random); ++i)
-      pairs.push_back({condition_prompt(conditions_, bins_of(conditions_, rest[i]->props)), rest[i]->smiles});
+    for (const auto* list : {&chosen.top, &chosen.random})
+      for (const PoolEntry* e : *list) pairs.push_back({condition_prompt(conditions_, bins_of(conditions_, e->props)), e->smiles});
     if (c_.finetune_corpus_replay > 0) {
       std::uniform_int_distribution<std::size_t> pick(0, corpus_.molecules.size() - 1);
       for (int i = 0; i < c_.finetune_corpus_replay; ++i) {

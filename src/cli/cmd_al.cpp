@@ -63,7 +63,8 @@ Command al_command() {
           "pretrain_smiles_variants},\n"
           "rounds.{count,generate,oracle_per_round,oracle_budget,temperatures,sample_batch_size},\n"
           "filter.{max_heavy_atoms,min_heavy_atoms,max_ring_size,unique,novel}, conditions.{top_n,extrapolate_bins},\n"
-          "finetune.{steps,batch_size,lr,top_k,random,corpus_replay}, oracle.{workers,cache,timeout,\n"
+          "finetune.{steps,batch_size,lr,top_k,random,corpus_replay,\n"
+          "max_per_scaffold}, oracle.{workers,cache,timeout,\n"
           "geometry,conformers,ci,pick,pick_f,wavelength_fit} (the forms of `retort oracle`'s flags;\n"
           "wavelength_fit is [A,B] or [A,B,C]), grpo.{prompts_per_step,group_size,lr,advantage,loss,temperature,invalid_reward},\n"
           "report.grid_size.\n",
