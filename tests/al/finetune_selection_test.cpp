@@ -23,6 +23,12 @@ std::vector<PoolEntry> pool() {
   return out;
 }
 
+std::vector<const PoolEntry*> pointers_to(const std::vector<PoolEntry>& entries) {
+  std::vector<const PoolEntry*> out;
+  for (const auto& e : entries) out.push_back(&e);
+  return out;
+}
+
 std::vector<std::string> smiles_of(const std::vector<const PoolEntry*>& entries) {
   std::vector<std::string> out;
   for (const auto* e : entries) out.push_back(e->smiles);
@@ -33,8 +39,7 @@ std::vector<std::string> smiles_of(const std::vector<const PoolEntry*>& entries)
 
 TEST(FinetuneSelection, WithoutACapTheBestKInOrder) {
   auto entries = pool();
-  std::vector<const PoolEntry*> ranked;
-  for (const auto& e : entries) ranked.push_back(&e);
+  auto ranked = pointers_to(entries);
   std::mt19937_64 rng(7);
   auto chosen = select_finetune_entries(ranked, 3, 2, 0, rng);
   EXPECT_EQ(smiles_of(chosen.top), (std::vector<std::string>{"Cc1ccc(-c2ccccc2)cc1", "CCc1ccc(-c2ccccc2)cc1",
@@ -50,8 +55,7 @@ TEST(FinetuneSelection, WithoutACapTheBestKInOrder) {
 
 TEST(FinetuneSelection, ScaffoldCapPassesOverVariantsOfOneChain) {
   auto entries = pool();
-  std::vector<const PoolEntry*> ranked;
-  for (const auto& e : entries) ranked.push_back(&e);
+  auto ranked = pointers_to(entries);
   std::mt19937_64 rng(7);
   auto chosen = select_finetune_entries(ranked, 4, 10, 1, rng);
   EXPECT_EQ(smiles_of(chosen.top),
