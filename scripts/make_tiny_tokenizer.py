@@ -9,6 +9,10 @@ medical English below. Ids 0-14 are the special and tag tokens, each a single to
 
   .venv/bin/python scripts/make_tiny_tokenizer.py                  # writes the asset (vocab 4096)
   .venv/bin/python scripts/make_tiny_tokenizer.py --measure        # tokens per character vs vocab size
+  .venv/bin/python scripts/make_tiny_tokenizer.py --no-smiles --out PATH   # a variant without SMILES merges
+
+--no-smiles trains on the same text minus every SMILES (the shipped SMILES corpora and the SMILES in the
+written text), so SMILES come out as (nearly) single characters; the default output is unchanged.
 """
 import argparse
 import csv
@@ -116,11 +120,20 @@ def shipped_medical_text():
                 yield option
 
 
-def training_text():
-    yield from shipped_smiles()
+# The SMILES in WRITTEN_TEXT, left out (with the shipped SMILES) by --no-smiles.
+WRITTEN_SMILES = ("CC(=O)Oc1ccccc1C(=O)O", "CCO")
+
+
+def training_text(with_smiles=True):
+    if with_smiles:
+        yield from shipped_smiles()
     yield from shipped_medical_text()
+    lines = WRITTEN_TEXT.strip().split("\n")
+    if not with_smiles:
+        for smiles in WRITTEN_SMILES:
+            lines = [line.replace(smiles, "") for line in lines]
     for _ in range(20):  # the written text is short: weight it so its words become tokens
-        yield from WRITTEN_TEXT.strip().split("\n")
+        yield from lines
 
 
 def held_out_text():
@@ -132,7 +145,7 @@ def held_out_text():
     return smiles, medical
 
 
-def train(vocab_size):
+def train(vocab_size, with_smiles=True):
     tok = Tokenizer(models.BPE())
     tok.normalizer = normalizers.NFC()
     tok.pre_tokenizer = pre_tokenizers.Sequence([
@@ -144,7 +157,7 @@ def train(vocab_size):
         vocab_size=vocab_size, min_frequency=2, show_progress=False,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),  # every byte stays encodable
         special_tokens=[AddedToken(content, special=True, normalized=False) for content, _ in ADDED_TOKENS])
-    tok.train_from_iterator(training_text(), trainer=trainer)
+    tok.train_from_iterator(training_text(with_smiles), trainer=trainer)
     # The trainer marks all its special tokens special; the tags stay visible in decoded text.
     data = json.loads(tok.to_str())
     non_special = {content for content, special in ADDED_TOKENS if not special}
@@ -168,13 +181,17 @@ def main():
     parser.add_argument("--vocab-size", type=int, default=4096)
     parser.add_argument("--measure", action="store_true")
     parser.add_argument("--out", default=OUT)
+    parser.add_argument("--no-smiles", action="store_true",
+                        help="train without any SMILES text (write it with --out, not over the asset)")
     args = parser.parse_args()
     if tokenizers.__version__ != PINNED_TOKENIZERS:
         sys.exit(f"tokenizers {tokenizers.__version__} found, {PINNED_TOKENIZERS} pinned: run scripts/setup")
     if args.measure:
         measure()
         return
-    tok = train(args.vocab_size)
+    if args.no_smiles and os.path.abspath(args.out) == OUT:
+        sys.exit("--no-smiles: give --out PATH (the default asset is the SMILES-trained tokenizer)")
+    tok = train(args.vocab_size, with_smiles=not args.no_smiles)
     for content, special in ADDED_TOKENS:
         assert tok.encode(content).ids == [tok.token_to_id(content)], content
     tok.save(args.out, pretty=False)
