@@ -2,7 +2,10 @@
 // and a deadline shorter than the programs need returns a timeout error promptly.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "tools/default_tools.h"
+#include "tools/tool.h"
 
 using namespace retort::tools;
 using nlohmann::json;
@@ -62,4 +65,9 @@ TEST(OracleTools, DeadlineOverrunIsATimeoutAndTheNextCallWorks) {
   auto next = registry().call("calculator", {{"expression", "2^10"}}, Deadline::after(5s));
   ASSERT_TRUE(next.ok) << next.error;
   EXPECT_EQ(next.result["value"], 1024.0);
+  // The abandoned oracle call ends soon (its programs got the call's deadline); waiting for it also keeps
+  // the process from exiting under a running tool thread (static destructors under it abort the test).
+  auto waited = std::chrono::steady_clock::now();
+  while (abandoned_calls_running() > 0 && seconds_since(waited) < 30) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(abandoned_calls_running(), 0);
 }
