@@ -188,13 +188,14 @@ TEST(OracleFaults, SigkillWhileStoringLosesNoCommittedResult) {
   pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    // The child: 2 workers storing parse errors "C1CC<n>"; after each stored result it appends n to
+    // The child: 2 workers storing parse errors "C1CC(<n>" (an unclosed branch never parses; "C1CC<n>" did
+    // for n = 1, cyclopropane, whose real result made the test flaky); after each stored result it appends n to
     // stored.txt (written after the store, so every n listed was committed before).
     OracleCache cache(db);
     OraclePool pool(settings_with_path("/usr/bin:/bin", root.path()), 2, &cache);
     std::ofstream out(progress, std::ios::app);
     std::vector<std::string> batch;
-    for (int n = 0; n < 100000; ++n) batch.push_back("C1CC" + std::to_string(n));
+    for (int n = 0; n < 100000; ++n) batch.push_back("C1CC(" + std::to_string(n));
     pool.run(batch, [&](size_t i, const OracleResult&) { out << i << "\n" << std::flush; });
     ::_exit(0);
   }
@@ -220,7 +221,7 @@ TEST(OracleFaults, SigkillWhileStoringLosesNoCommittedResult) {
   EXPECT_GE(cache.size(), 2u + reported.size());
   OracleSettings s = settings_with_path("/nonexistent", root.path());
   for (size_t n : reported) {
-    auto hit = cache.lookup(prepare_molecule("C1CC" + std::to_string(n)), s);
+    auto hit = cache.lookup(prepare_molecule("C1CC(" + std::to_string(n)), s);
     ASSERT_TRUE(hit.has_value()) << "result " << n << " was reported stored but is gone";
     EXPECT_EQ(hit->status, OracleStatus::parse_error);
   }
